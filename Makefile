@@ -1,0 +1,72 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is plumbing.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install migrate seed test lint format browser clean lock
+
+run: install migrate seed ## Install, migrate SQLite, seed the demo and serve it
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+install: $(VENV)/.installed static/vendor/.installed ## Python and front-end dependencies
+
+# Reinstall only when the pins change; requirements.lock holds every transitive version.
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (Python 3.11)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+# Third-party front-end files come from the npm registry at the versions in the lock file,
+# and are copied into static/vendor/ (git-ignored): installed, never committed.
+static/vendor/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is required to install Bootstrap (Node.js 18+)"; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	rm -rf static/vendor
+	mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/
+	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/
+	touch $@
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+# The browser tests drive Debian's Chromium; install it when it is missing and we may.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium at /usr/bin/chromium: sudo apt-get install chromium"; exit 1; \
+	  fi; \
+	fi
+
+test: install browser ## The whole suite (SQLite unless DATABASE_URL says otherwise)
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3
+
+lock: ## Re-pin every transitive dependency after changing pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev]'
+	{ echo "# Every installed package at a known-good version, used as pip constraints by 'make install'."; \
+	  echo "# Regenerate after changing pyproject.toml: make lock"; \
+	  $(PY) -m pip freeze --exclude-editable; } > requirements.lock

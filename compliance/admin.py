@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from .models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the trail is written by services and never edited by hand."""
+
+    list_display = [
+        "sequence",
+        "occurred_at",
+        "actor_name",
+        "action",
+        "content_type",
+        "object_repr",
+    ]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "actor_name", "object_id", "request_id"]
+    date_hierarchy = "occurred_at"
+    list_per_page = 50
+    show_full_result_count = False
+    readonly_fields = [field.name for field in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

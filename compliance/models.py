@@ -1,0 +1,98 @@
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", "Created"
+    UPDATE = "update", "Changed"
+    DELETE = "delete", "Deleted"
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove a written audit entry."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit entries are append-only; they cannot be updated.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit entries are append-only; they cannot be deleted.")
+
+
+class AuditEntry(models.Model):
+    """One create, change or delete of a regulated record: who, when, what before and after.
+
+    Each entry carries the hash of its own content and of the entry before it, so editing,
+    removing or reordering any entry breaks the chain that `verify_audit` walks.
+    """
+
+    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
+    occurred_at = models.DateTimeField(default=timezone.now, editable=False)
+    # A plain id rather than a foreign key: the entry must stay intact (and its hash valid)
+    # even if the user is later removed, and the name below keeps it readable.
+    actor_user_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    actor_name = models.CharField(max_length=150, editable=False)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    object_id = models.CharField(max_length=64, editable=False)
+    object_repr = models.CharField(max_length=200, editable=False)
+    action = models.CharField(max_length=16, choices=AuditAction.choices, editable=False)
+    changes = models.JSONField(default=dict, blank=True, editable=False)
+    reason = models.TextField(blank=True, editable=False)
+    request_id = models.UUIDField(null=True, blank=True, editable=False)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    previous_hash = models.CharField(max_length=64, editable=False)
+    entry_hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sequence"]
+        verbose_name_plural = "audit entries"
+        indexes = [
+            # The history of one record is the most common audit question.
+            models.Index(fields=["content_type", "object_id"], name="audit_record_history"),
+            models.Index(fields=["occurred_at"], name="audit_by_time"),
+            models.Index(fields=["actor_user_id"], name="audit_by_actor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Audit entries are append-only; they cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries are append-only; they cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """The newest link of the audit chain, one row only.
+
+    Writers lock this row to append, so two concurrent writes never both claim the same
+    predecessor; and because it remembers the last entry, removing entries from the end of
+    the chain is detected too.
+    """
+
+    SINGLETON_ID = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_ID)
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(id=1), name="audit_chain_head_singleton"
+            ),  # One chain, one head.
+        ]
+
+    def __str__(self) -> str:
+        return f"Audit chain head at #{self.last_sequence}"

@@ -1,0 +1,73 @@
+"""Reads of the compliance app."""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+
+from .audit_chain import compute_entry_hash
+from .models import GENESIS_HASH, AuditChainHead, AuditEntry
+
+
+@dataclass(frozen=True)
+class ChainVerification:
+    ok: bool
+    checked: int
+    broken_sequence: int | None = None
+    broken_entry_id: int | None = None
+    problem: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "checked": self.checked,
+            "broken_sequence": self.broken_sequence,
+            "broken_entry_id": self.broken_entry_id,
+            "problem": self.problem,
+        }
+
+
+def audit_chain_verify(*, chunk_size: int = 2000) -> ChainVerification:
+    """Walk the whole audit chain in order and stop at the first entry that does not hold.
+
+    An edited entry no longer matches its own hash; a removed entry leaves a gap in the
+    sequence or a head that points past the last entry; entries moved about no longer name
+    their predecessor's hash.
+    """
+    expected_sequence = 1
+    previous_hash = GENESIS_HASH
+    checked = 0
+    entries = AuditEntry.objects.order_by("sequence").iterator(chunk_size=chunk_size)
+    for entry in entries:
+        # Content types are cached by Django, so this costs no query per entry.
+        entry.content_type = ContentType.objects.get_for_id(entry.content_type_id)
+        problem = _entry_problem(entry, expected_sequence, previous_hash)
+        if problem:
+            return ChainVerification(False, checked, entry.sequence, entry.pk, problem)
+        checked += 1
+        expected_sequence = entry.sequence + 1
+        previous_hash = entry.entry_hash
+
+    head = AuditChainHead.objects.filter(pk=AuditChainHead.SINGLETON_ID).first()
+    last_sequence, last_hash = expected_sequence - 1, previous_hash
+    if head is not None and (head.last_sequence, head.last_hash) != (last_sequence, last_hash):
+        return ChainVerification(
+            False,
+            checked,
+            last_sequence + 1,
+            None,
+            f"the chain ends at entry #{last_sequence}, but entries up to "
+            f"#{head.last_sequence} were written: the newest entries were removed",
+        )
+    if head is None and checked:
+        return ChainVerification(False, checked, None, None, "the chain head record is missing")
+    return ChainVerification(True, checked)
+
+
+def _entry_problem(entry: AuditEntry, expected_sequence: int, previous_hash: str) -> str:
+    if entry.sequence != expected_sequence:
+        return f"entry #{expected_sequence} is missing (the next entry found is #{entry.sequence})"
+    if entry.previous_hash != previous_hash:
+        return "it does not follow the entry before it (entries removed or reordered)"
+    if compute_entry_hash(entry) != entry.entry_hash:
+        return "its content does not match its hash (the entry was altered)"
+    return ""

@@ -1,0 +1,105 @@
+"""Writes of the compliance app. For now: the audit trail that every write service calls."""
+
+import ipaddress
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from .audit_chain import MASKED_VALUE, compute_entry_hash, diff, snapshot, to_json_value
+from .context import current_audit_context
+from .models import AuditAction, AuditChainHead, AuditEntry
+
+SYSTEM_ACTOR_NAME = "system"
+
+
+class AuditOutsideTransactionError(RuntimeError):
+    """The audit entry must commit or roll back together with the write it records."""
+
+
+def audit_record(
+    *,
+    actor,
+    action: AuditAction,
+    target: models.Model,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+    object_id: Any = None,
+) -> AuditEntry:
+    """Append one entry to the audit trail, chained to the entry before it.
+
+    Call it inside the transaction of the write it records, so that either both land or
+    neither does. `object_id` is only needed for a record already deleted.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise AuditOutsideTransactionError(
+            "audit_record() must be called inside the transaction of the write it records."
+        )
+    context = current_audit_context()
+    # Locking the head serialises appends: two writers can never chain to the same entry.
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+        pk=AuditChainHead.SINGLETON_ID
+    )
+    entry = AuditEntry(
+        sequence=head.last_sequence + 1,
+        actor_user_id=actor.pk if actor is not None else None,
+        actor_name=actor.get_username() if actor is not None else SYSTEM_ACTOR_NAME,
+        content_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        object_id=str(object_id if object_id is not None else target.pk),
+        object_repr=str(target)[:200],
+        action=action,
+        changes=to_json_value(changes or {}),
+        reason=reason,
+        request_id=context.request_id,
+        ip_address=_normalised_ip(context.ip_address),
+        previous_hash=head.last_hash,
+    )
+    entry.entry_hash = compute_entry_hash(entry)
+    entry.save(force_insert=True)
+    head.last_sequence = entry.sequence
+    head.last_hash = entry.entry_hash
+    head.save(update_fields=["last_sequence", "last_hash"])
+    return entry
+
+
+def audit_created(*, actor, instance: models.Model, reason: str = "") -> AuditEntry:
+    after = _masked(instance, snapshot(instance))
+    changes = {name: {"before": None, "after": value} for name, value in after.items()}
+    return audit_record(
+        actor=actor, action=AuditAction.CREATE, target=instance, changes=changes, reason=reason
+    )
+
+
+def audit_changed(
+    *, actor, instance: models.Model, before: dict[str, Any], reason: str = ""
+) -> AuditEntry | None:
+    """Record what changed since `before` (a `snapshot()`); nothing changed, nothing recorded."""
+    masked = getattr(instance, "audit_masked_fields", frozenset())
+    changes = diff(before, snapshot(instance), masked=masked)
+    if not changes:
+        return None
+    return audit_record(
+        actor=actor, action=AuditAction.UPDATE, target=instance, changes=changes, reason=reason
+    )
+
+
+def audit_deleted(*, actor, instance: models.Model, reason: str = "") -> AuditEntry:
+    """Call before deleting, while the record and its links can still be read."""
+    before = _masked(instance, snapshot(instance))
+    changes = {name: {"before": value, "after": None} for name, value in before.items()}
+    return audit_record(
+        actor=actor, action=AuditAction.DELETE, target=instance, changes=changes, reason=reason
+    )
+
+
+def _normalised_ip(address: str | None) -> str | None:
+    # Stored exactly as the database will give it back, or the hash would not verify.
+    if not address:
+        return None
+    return str(ipaddress.ip_address(address))
+
+
+def _masked(instance: models.Model, values: dict[str, Any]) -> dict[str, Any]:
+    masked = getattr(instance, "audit_masked_fields", frozenset())
+    return {name: MASKED_VALUE if name in masked else value for name, value in values.items()}

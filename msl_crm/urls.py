@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+
+from . import health
+from .views import section_placeholder
+
+admin.site.site_header = "MSL CRM administration"
+admin.site.site_title = "MSL CRM admin"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    # Sections whose apps have not landed yet; each app replaces its line with an include.
+    path("today/", section_placeholder("today"), name="today"),
+    path("kols/", section_placeholder("kols"), name="kols"),
+    path("interactions/", section_placeholder("interactions"), name="interactions"),
+    path("follow-ups/", section_placeholder("follow_ups"), name="follow_ups"),
+    path("inquiries/", section_placeholder("inquiries"), name="inquiries"),
+    path("literature/", section_placeholder("literature"), name="literature"),
+    path("events/", section_placeholder("events"), name="events"),
+    path("reports/", section_placeholder("reports"), name="reports"),
+    path("compliance/", section_placeholder("compliance"), name="compliance"),
+]
