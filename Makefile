@@ -24,15 +24,8 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 # Third-party front-end files come from the npm registry at the versions in the lock file,
 # and are copied into static/vendor/ (git-ignored): installed, never committed.
-static/vendor/.installed: package.json package-lock.json
-	@command -v npm >/dev/null || { echo "npm is required to install Bootstrap (Node.js 18+)"; exit 1; }
-	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
-	rm -rf static/vendor
-	mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons
-	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/
-	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/
-	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/
-	touch $@
+static/vendor/.installed: package.json package-lock.json scripts/vendor-assets.sh
+	scripts/vendor-assets.sh
 
 migrate: install
 	$(PY) manage.py migrate --no-input

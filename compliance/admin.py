@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEntry
+from .models import AuditChainVerification, AuditEntry
 
 
 @admin.register(AuditEntry)
@@ -21,6 +21,22 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     readonly_fields = [field.name for field in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditChainVerification)
+class AuditChainVerificationAdmin(admin.ModelAdmin):
+    list_display = ["verified_at", "ok", "entries_checked", "broken_sequence"]
+    list_filter = ["ok"]
+    readonly_fields = [field.name for field in AuditChainVerification._meta.fields]
 
     def has_add_permission(self, request):
         return False

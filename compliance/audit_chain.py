@@ -53,7 +53,8 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     ignored = getattr(instance, "audit_ignored_fields", frozenset())
     values: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
-        if field.name in ignored:
+        # An auto_now stamp changes on every save; the entry's own time already says when.
+        if field.name in ignored or getattr(field, "auto_now", False):
             continue
         value = field.value_from_object(instance)
         values[field.name] = _fingerprint(value) if field.name in masked else value

@@ -96,3 +96,22 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"Audit chain head at #{self.last_sequence}"
+
+
+class AuditChainVerification(models.Model):
+    """One run of the scheduled check of the audit chain, kept so compliance can show that
+    the trail was verified, when, and where it first broke if it ever did."""
+
+    verified_at = models.DateTimeField(default=timezone.now)
+    ok = models.BooleanField()
+    entries_checked = models.PositiveBigIntegerField()
+    broken_sequence = models.PositiveBigIntegerField(null=True, blank=True)
+    problem = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-verified_at"]
+        get_latest_by = "verified_at"
+
+    def __str__(self) -> str:
+        outcome = "intact" if self.ok else f"broken at #{self.broken_sequence}"
+        return f"Audit chain {outcome} ({self.verified_at:%Y-%m-%d %H:%M} UTC)"

@@ -8,7 +8,8 @@ from django.db import models, transaction
 
 from .audit_chain import MASKED_VALUE, compute_entry_hash, diff, snapshot, to_json_value
 from .context import current_audit_context
-from .models import AuditAction, AuditChainHead, AuditEntry
+from .models import AuditAction, AuditChainHead, AuditChainVerification, AuditEntry
+from .selectors import audit_chain_verify
 
 SYSTEM_ACTOR_NAME = "system"
 
@@ -90,6 +91,17 @@ def audit_deleted(*, actor, instance: models.Model, reason: str = "") -> AuditEn
     changes = {name: {"before": value, "after": None} for name, value in before.items()}
     return audit_record(
         actor=actor, action=AuditAction.DELETE, target=instance, changes=changes, reason=reason
+    )
+
+
+def audit_chain_verification_run() -> AuditChainVerification:
+    """Verify the whole chain and keep the outcome, for the compliance page and the auditors."""
+    result = audit_chain_verify()
+    return AuditChainVerification.objects.create(
+        ok=result.ok,
+        entries_checked=result.checked,
+        broken_sequence=result.broken_sequence,
+        problem=result.problem,
     )
 
 

@@ -1,0 +1,96 @@
+"""Fixed personas, as in the product: two MSLs in different teams, the first one's manager,
+Medical Information, Compliance, a stakeholder viewer and an administrator."""
+
+import os
+
+import pytest
+
+from accounts.roles import Role
+from tests.factories import TeamFactory, TerritoryFactory, UserFactory
+
+# The live server and Playwright share the event loop thread; Django refuses sync DB calls
+# there unless told this is a test.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is deliberately slow; the tests do not test its strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def msl(db):
+    return UserFactory(username="msl", first_name="Sarah", last_name="Chen", roles=[Role.MSL])
+
+
+@pytest.fixture
+def msl2(db):
+    return UserFactory(username="msl2", roles=[Role.MSL])
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="manager", roles=[Role.MANAGER])
+
+
+@pytest.fixture
+def medinfo(db):
+    return UserFactory(username="medinfo", roles=[Role.MEDICAL_INFORMATION])
+
+
+@pytest.fixture
+def compliance_user(db):
+    return UserFactory(username="compliance", roles=[Role.COMPLIANCE])
+
+
+@pytest.fixture
+def viewer(db):
+    return UserFactory(username="viewer", roles=[Role.VIEWER])
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def organisation(msl, msl2, manager):
+    """msl in the manager's team with two territories; msl2 in another team with one."""
+    oncology = TeamFactory(name="Oncology Northeast", manager=manager, members=[msl])
+    immunology = TeamFactory(name="Immunology West", members=[msl2])
+    return {
+        "oncology": oncology,
+        "immunology": immunology,
+        "boston": TerritoryFactory(name="Boston", team=oncology, assignees=[msl]),
+        "nyc": TerritoryFactory(name="New York", team=oncology, assignees=[msl]),
+        "bay_area": TerritoryFactory(
+            name="Bay Area", region="West", team=immunology, assignees=[msl2]
+        ),
+    }
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process():
+    """Tasks run eagerly in tests, even where REDIS_URL is set for the worker test to use;
+    the worker test switches this off for itself."""
+    from msl_crm.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The real Redis the integration tests talk to. Missing Redis fails the test: it is a
+    service the suite needs (see README), not an optional extra."""
+    import redis
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as error:
+        pytest.fail(f"Redis is required at {url} for this test and did not answer: {error}")
+    return url
