@@ -49,13 +49,8 @@ def user_create(
 @transaction.atomic
 def user_update(*, actor: User | None, user: User, reason: str = "", **fields) -> User:
     """Change a user's own fields (not roles: see `user_set_roles`)."""
-    allowed = {"email", "first_name", "last_name", "job_title", "is_active", "is_staff"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValueError(f"user_update cannot change {', '.join(sorted(unknown))}")
     before = snapshot(user)
-    for name, value in fields.items():
-        setattr(user, name, value)
+    _assign(user, fields, allowed={"email", "first_name", "last_name", "job_title", "is_active"})
     user.full_clean()
     user.save()
     audit_changed(actor=actor, instance=user, before=before, reason=reason)
@@ -147,19 +142,23 @@ def territory_update(
     reason: str = "",
     **fields,
 ) -> Territory:
-    allowed = {"name", "code", "region", "country", "team"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValueError(f"territory_update cannot change {', '.join(sorted(unknown))}")
     before = snapshot(territory)
-    for name, value in fields.items():
-        setattr(territory, name, value)
+    _assign(territory, fields, allowed={"name", "code", "region", "country", "team"})
     territory.full_clean()
     territory.save()
     if assignees is not None:
         territory.assignees.set(assignees)
     audit_changed(actor=actor, instance=territory, before=before, reason=reason)
     return territory
+
+
+def _assign(instance, fields: dict, *, allowed: set[str]) -> None:
+    # Services name what they may change, so a caller cannot slip in is_superuser or a pk.
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"{type(instance).__name__} fields not changeable here: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(instance, name, value)
 
 
 def _role_groups(roles: Iterable[Role]) -> list[Group]:

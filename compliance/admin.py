@@ -3,8 +3,24 @@ from django.contrib import admin
 from .models import AuditChainVerification, AuditEntry
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records written only by services: the admin may look, never touch."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the trail is written by services and never edited by hand."""
 
     list_display = [
@@ -20,29 +36,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "occurred_at"
     list_per_page = 50
     show_full_result_count = False
-    readonly_fields = [field.name for field in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AuditChainVerification)
-class AuditChainVerificationAdmin(admin.ModelAdmin):
+class AuditChainVerificationAdmin(ReadOnlyAdmin):
     list_display = ["verified_at", "ok", "entries_checked", "broken_sequence"]
     list_filter = ["ok"]
-    readonly_fields = [field.name for field in AuditChainVerification._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
