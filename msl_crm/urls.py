@@ -8,6 +8,8 @@ from .views import section_placeholder
 
 admin.site.site_header = "MSL CRM administration"
 admin.site.site_title = "MSL CRM admin"
+# "View site" from the admin opens the product, not "/", which sends role-less admins back here.
+admin.site.site_url = "/today/"
 
 urlpatterns = [
     path("", account_views.home, name="home"),
