@@ -28,7 +28,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "kols",
         "KOLs",
-        "kols",
+        "kols:list",
         frozenset({Role.MSL, Role.MANAGER, Role.MEDICAL_INFORMATION, Role.COMPLIANCE}),
     ),
     Section(

@@ -53,11 +53,14 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "django_filters",
     "django_celery_beat",
     "axes",
     "csp",
     "accounts",
+    "catalog",
     "compliance",
+    "kols",
 ]
 
 MIDDLEWARE = [

@@ -15,11 +15,11 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("kols/", include("kols.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     # Sections whose apps have not landed yet; each app replaces its line with an include.
     path("today/", section_placeholder("today"), name="today"),
-    path("kols/", section_placeholder("kols"), name="kols"),
     path("interactions/", section_placeholder("interactions"), name="interactions"),
     path("follow-ups/", section_placeholder("follow_ups"), name="follow_ups"),
     path("inquiries/", section_placeholder("inquiries"), name="inquiries"),

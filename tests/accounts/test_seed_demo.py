@@ -3,6 +3,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.models import Team, Territory, User
+from compliance.models import AuditEntry
 from compliance.selectors import audit_chain_verify
 
 pytestmark = pytest.mark.django_db
@@ -45,13 +46,15 @@ def test_the_two_msls_sit_in_different_teams_and_territories_and_manager_leads_m
 def test_seeding_twice_changes_nothing_and_the_audit_chain_holds():
     call_command("seed_demo")
     counts = (User.objects.count(), Team.objects.count(), Territory.objects.count())
+    entries = AuditEntry.objects.count()
 
     call_command("seed_demo")
 
     assert (User.objects.count(), Team.objects.count(), Territory.objects.count()) == counts
+    assert AuditEntry.objects.count() == entries
     result = audit_chain_verify()
     assert result.ok
-    assert result.checked == counts[0] + counts[1] + counts[2]
+    assert result.checked == entries
 
 
 def test_seeding_is_refused_in_production(settings):

@@ -1,0 +1,110 @@
+from django import forms
+from django.utils.html import format_html
+
+from catalog.models import TherapeuticArea
+
+from .models import KOL, Institution
+from .selectors import kol_find_by_npi, territories_for_filter
+
+
+class KOLForm(forms.ModelForm):
+    """Create or edit a KOL. Interests are typed as comma-separated tags."""
+
+    interests_text = forms.CharField(
+        label="Interests",
+        required=False,
+        help_text="Comma-separated, e.g. CAR-T, biomarkers, real-world evidence.",
+    )
+
+    class Meta:
+        model = KOL
+        fields = [
+            "first_name",
+            "last_name",
+            "credentials",
+            "specialty",
+            "institution",
+            "npi",
+            "national_id",
+            "national_id_type",
+            "email",
+            "phone",
+            "city",
+            "country",
+            "territory",
+            "therapeutic_areas",
+            "tier",
+            "preferred_channel",
+            "consent_status",
+            "consent_date",
+            "consent_source",
+            "do_not_contact",
+        ]
+        widgets = {
+            "consent_date": forms.DateInput(attrs={"type": "date"}),
+            "therapeutic_areas": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = territories_for_filter(user)
+        self.fields["territory"].required = True
+        self.fields["institution"].queryset = Institution.objects.order_by("name")
+        self.fields["therapeutic_areas"].queryset = TherapeuticArea.objects.order_by("name")
+        self.fields["country"].widget.attrs.update({"maxlength": 2, "placeholder": "US"})
+        if self.instance.pk:
+            names = self.instance.interests.values_list("name", flat=True)
+            self.fields["interests_text"].initial = ", ".join(names)
+
+    def clean_country(self):
+        return self.cleaned_data["country"].strip().upper()
+
+    def clean_npi(self):
+        npi = self.cleaned_data["npi"].strip()
+        existing = kol_find_by_npi(npi)
+        if existing and existing.pk != self.instance.pk:
+            raise forms.ValidationError(
+                format_html(
+                    'A KOL with this NPI already exists: <a href="{}">{}</a>.',
+                    existing.get_absolute_url(),
+                    existing.display_name,
+                ),
+                code="duplicate_npi",
+            )
+        return npi
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("consent_status") in {"granted", "withdrawn"} and not cleaned.get(
+            "consent_date"
+        ):
+            self.add_error("consent_date", "Give the date consent was granted or withdrawn.")
+        return cleaned
+
+    def interest_names(self) -> list[str]:
+        return [name for name in self.cleaned_data["interests_text"].split(",") if name.strip()]
+
+    def service_fields(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if name != "therapeutic_areas"
+        }
+
+
+class ErasureForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="E.g. the request reference and who asked. It is kept in the audit trail.",
+    )
+    confirm_name = forms.CharField(label="Type the KOL's last name to confirm")
+
+    def __init__(self, *args, kol, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kol = kol
+
+    def clean_confirm_name(self):
+        typed = self.cleaned_data["confirm_name"].strip()
+        if typed.lower() != self.kol.last_name.lower():
+            raise forms.ValidationError("That is not this KOL's last name.")
+        return typed

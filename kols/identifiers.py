@@ -1,0 +1,34 @@
+"""Healthcare-professional identifiers and how to check them."""
+
+from django.core.exceptions import ValidationError
+
+# The NPI check digit is a Luhn digit computed as if the number carried the ISO card-issuer
+# prefix 80840 (CMS, "NPI check digit"); adding the prefix's fixed contribution of 24 to the
+# sum over the first nine digits gives the same result.
+NPI_PREFIX_SUM = 24
+
+
+def npi_check_digit(first_nine: str) -> int:
+    total = NPI_PREFIX_SUM
+    for position, char in enumerate(reversed(first_nine)):
+        digit = int(char)
+        if position % 2 == 0:  # every other digit from the right, starting with the rightmost
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return (10 - total % 10) % 10
+
+
+def is_valid_npi(value: str) -> bool:
+    return len(value) == 10 and value.isdigit() and npi_check_digit(value[:9]) == int(value[9])
+
+
+def validate_npi(value: str) -> None:
+    if not (len(value) == 10 and value.isdigit()):
+        raise ValidationError("An NPI has exactly 10 digits.", code="npi_format")
+    if not is_valid_npi(value):
+        raise ValidationError(
+            "This NPI's check digit is wrong: please check it for a typing error.",
+            code="npi_check_digit",
+        )

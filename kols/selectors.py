@@ -1,0 +1,97 @@
+"""Reads of KOLs, scoped to what the asking user may see."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.scoping import scope_for_user, visible_territories
+
+from .models import KOL, Interest
+
+
+def kols_visible_to(user) -> QuerySet[KOL]:
+    """KOLs in the user's territories (or their teams'); erased people are gone from view."""
+    return scope_for_user(
+        KOL.objects.filter(erased_at__isnull=True), user, territory_field="territory"
+    )
+
+
+def kol_get_for_user(*, user, pk) -> KOL:
+    """The KOL if the user may see it; 404 otherwise, so nobody learns that it exists."""
+    queryset = kols_visible_to(user).select_related("institution", "territory")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def kol_search(queryset: QuerySet[KOL], text: str) -> QuerySet[KOL]:
+    """Every word must match the name, specialty, institution, city or an interest."""
+    for word in text.split()[:8]:
+        has_interest = Interest.kols.through.objects.filter(
+            kol=OuterRef("pk"), interest__name__icontains=word
+        )
+        queryset = queryset.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(specialty__icontains=word)
+            | Q(institution__name__icontains=word)
+            | Q(city__icontains=word)
+            | Q(Exists(has_interest))
+        )
+    return queryset
+
+
+def territories_for_filter(user):
+    return visible_territories(user).order_by("name")
+
+
+def kol_find_by_npi(npi: str) -> KOL | None:
+    """Any KOL with this NPI, whoever may see it: used to refuse duplicates."""
+    return KOL.objects.filter(npi=npi).exclude(npi="").first() if npi else None
+
+
+def kol_personal_data(kol: KOL) -> dict:
+    """Everything held about the person, as a data-subject access request answer."""
+    return {
+        "kol": {
+            "id": kol.pk,
+            "first_name": kol.first_name,
+            "last_name": kol.last_name,
+            "credentials": kol.credentials,
+            "specialty": kol.specialty,
+            "npi": kol.npi,
+            "national_id": kol.national_id,
+            "national_id_type": kol.national_id_type,
+            "email": kol.email,
+            "phone": kol.phone,
+            "city": kol.city,
+            "country": kol.country,
+            "institution": str(kol.institution) if kol.institution else None,
+            "territory": str(kol.territory) if kol.territory else None,
+            "tier": kol.tier,
+            "preferred_channel": kol.preferred_channel,
+            "consent_status": kol.consent_status,
+            "consent_date": kol.consent_date,
+            "consent_source": kol.consent_source,
+            "do_not_contact": kol.do_not_contact,
+            "therapeutic_areas": [area.name for area in kol.therapeutic_areas.all()],
+            "interests": [interest.name for interest in kol.interests.all()],
+            "created_at": kol.created_at,
+            "updated_at": kol.updated_at,
+        },
+        "affiliations": [
+            {
+                "institution": str(affiliation.institution),
+                "role": affiliation.role,
+                "start_date": affiliation.start_date,
+                "end_date": affiliation.end_date,
+            }
+            for affiliation in kol.affiliations.select_related("institution")
+        ],
+        "engagement_plans": [
+            {
+                "year": plan.year,
+                "objectives": plan.objectives,
+                "planned_touchpoints": plan.planned_touchpoints,
+                "status": plan.status,
+            }
+            for plan in kol.engagement_plans.all()
+        ],
+    }

@@ -1,0 +1,136 @@
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import section_required
+
+from .briefing import briefing_sections
+from .filters import KOLFilter
+from .forms import ErasureForm, KOLForm
+from .permissions import may_edit_kols, may_erase_kols
+from .selectors import kol_get_for_user, kol_personal_data, kols_visible_to
+from .services import kol_create, kol_erase, kol_update
+
+PAGE_SIZE = 25
+
+
+@section_required("kols")
+def kol_list(request):
+    kols = kols_visible_to(request.user).with_directory_columns()
+    directory = KOLFilter(request.GET or None, queryset=kols, user=request.user)
+    results = directory.qs if directory.is_bound and directory.is_valid() else kols
+    # A tie-breaker keeps pages stable when many KOLs share a name or tier.
+    results = results.order_by(*(results.query.order_by or ["last_name", "first_name"]), "pk")
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": directory,
+        "page": page,
+        "query_string": _without_page(request),
+        "may_edit": may_edit_kols(request.user),
+    }
+    template = "kols/_results.html" if request.htmx else "kols/kol_list.html"
+    return render(request, template, context)
+
+
+@section_required("kols")
+def kol_detail(request, pk):
+    kol = kol_get_for_user(user=request.user, pk=pk)
+    sections = [
+        {"section": section, "data": section.load(kol, request.user) if section.load else None}
+        for section in briefing_sections()
+    ]
+    context = {
+        "kol": kol,
+        "sections": sections,
+        "plans": kol.engagement_plans.all()[:3],
+        "affiliations": kol.affiliations.select_related("institution")[:10],
+        "interests": kol.interests.all(),
+        "therapeutic_areas": kol.therapeutic_areas.all(),
+        "may_edit": may_edit_kols(request.user),
+        "may_erase": may_erase_kols(request.user),
+    }
+    return render(request, "kols/kol_detail.html", context)
+
+
+@section_required("kols")
+@require_http_methods(["GET", "POST"])
+def kol_new(request):
+    if not may_edit_kols(request.user):
+        raise PermissionDenied("Your role may read KOLs but not add them.")
+    form = KOLForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kol = kol_create(
+                actor=request.user,
+                therapeutic_areas=form.cleaned_data["therapeutic_areas"],
+                interests=form.interest_names(),
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{kol.display_name} was added.")
+            return redirect(kol)
+    return render(request, "kols/kol_form.html", {"form": form})
+
+
+@section_required("kols")
+@require_http_methods(["GET", "POST"])
+def kol_edit(request, pk):
+    kol = kol_get_for_user(user=request.user, pk=pk)
+    if not may_edit_kols(request.user):
+        raise PermissionDenied("Your role may read KOLs but not change them.")
+    form = KOLForm(request.POST or None, instance=kol, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kol_update(
+                actor=request.user,
+                kol=kol,
+                therapeutic_areas=form.cleaned_data["therapeutic_areas"],
+                interests=form.interest_names(),
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{kol.display_name} was updated.")
+            return redirect(kol)
+    return render(request, "kols/kol_form.html", {"form": form, "kol": kol})
+
+
+@section_required("kols")
+def kol_export(request, pk):
+    """The KOL's personal data as JSON, for a data-subject access request."""
+    kol = kol_get_for_user(user=request.user, pk=pk)
+    if not may_erase_kols(request.user):
+        raise PermissionDenied("Only compliance may export a person's data.")
+    body = json.dumps(kol_personal_data(kol), indent=2, ensure_ascii=False, default=str)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kol-{kol.pk}-personal-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@section_required("kols")
+@require_http_methods(["GET", "POST"])
+def kol_erase_view(request, pk):
+    kol = kol_get_for_user(user=request.user, pk=pk)
+    if not may_erase_kols(request.user):
+        raise PermissionDenied("Only compliance may erase a person's data.")
+    form = ErasureForm(request.POST or None, kol=kol)
+    if request.method == "POST" and form.is_valid():
+        kol_erase(actor=request.user, kol=kol, reason=form.cleaned_data["reason"])
+        messages.success(request, "The KOL's personal data was erased.")
+        return redirect("kols:list")
+    return render(request, "kols/kol_erase.html", {"form": form, "kol": kol})
+
+
+def _without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
