@@ -39,8 +39,22 @@ def compute_entry_hash(entry) -> str:
 
 
 def to_json_value(value: Any) -> Any:
-    """Dates, decimals and UUIDs as the strings JSON stores, so the hash survives a reload."""
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    """The value as every database gives it back, so the hash survives a reload.
+
+    Dates, decimals and UUIDs become strings (DjangoJSONEncoder), and so do floats:
+    PostgreSQL's jsonb rewrites some of them (1e16, -0.0) and refuses NaN.
+    """
+    return _floats_as_text(json.loads(json.dumps(value, cls=DjangoJSONEncoder)))
+
+
+def _floats_as_text(value: Any) -> Any:
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dict):
+        return {key: _floats_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_floats_as_text(item) for item in value]
+    return value
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
@@ -63,7 +77,8 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
             if field.name in ignored:
                 continue
             related = getattr(instance, field.name).all()
-            values[field.name] = sorted(str(obj) for obj in related)
+            # The id as well as the name: two people of the same name are not the same link.
+            values[field.name] = sorted(f"{obj} (#{obj.pk})" for obj in related)
     return to_json_value(values)
 
 

@@ -1,23 +1,19 @@
-import ipaddress
 import uuid
 
-from .context import AuditContext, reset_audit_context, set_audit_context
+from django.conf import settings
+
+from .context import AuditContext, client_ip, reset_audit_context, set_audit_context
 
 
 def _request_id_from(request) -> uuid.UUID:
-    # A proxy may pass its own id so logs and audit entries line up; anything else is replaced.
-    supplied = request.headers.get("X-Request-ID", "")
-    try:
-        return uuid.UUID(supplied)
-    except ValueError:
-        return uuid.uuid4()
-
-
-def _client_ip(request) -> str | None:
-    try:
-        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
-    except ValueError:
-        return None
+    # Our own proxy may pass its id so logs and audit entries line up; a client may not
+    # choose which request its changes are filed under.
+    if settings.TRUSTED_PROXY_COUNT:
+        try:
+            return uuid.UUID(request.headers.get("X-Request-ID", ""))
+        except ValueError:
+            pass
+    return uuid.uuid4()
 
 
 class AuditContextMiddleware:
@@ -29,7 +25,7 @@ class AuditContextMiddleware:
     def __call__(self, request):
         request.request_id = _request_id_from(request)
         token = set_audit_context(
-            AuditContext(request_id=request.request_id, ip_address=_client_ip(request))
+            AuditContext(request_id=request.request_id, ip_address=client_ip(request))
         )
         try:
             response = self.get_response(request)

@@ -107,6 +107,10 @@ class AuditChainVerification(models.Model):
     entries_checked = models.PositiveBigIntegerField()
     broken_sequence = models.PositiveBigIntegerField(null=True, blank=True)
     problem = models.TextField(blank=True)
+    # Where the chain stood when verified: a later run checks that this point still holds,
+    # so cutting the chain back and moving the head with it does not go unnoticed.
+    head_sequence = models.PositiveBigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-verified_at"]

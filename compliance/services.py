@@ -1,10 +1,10 @@
 """Writes of the compliance app. For now: the audit trail that every write service calls."""
 
-import ipaddress
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils.ipv6 import clean_ipv6_address
 
 from .audit_chain import MASKED_VALUE, compute_entry_hash, diff, snapshot, to_json_value
 from .context import current_audit_context
@@ -16,6 +16,10 @@ SYSTEM_ACTOR_NAME = "system"
 
 class AuditOutsideTransactionError(RuntimeError):
     """The audit entry must commit or roll back together with the write it records."""
+
+
+class AuditRoundTripError(RuntimeError):
+    """The database gave back an entry that no longer matches its hash."""
 
 
 def audit_record(
@@ -58,6 +62,11 @@ def audit_record(
     )
     entry.entry_hash = compute_entry_hash(entry)
     entry.save(force_insert=True)
+    # Read back what the database kept: a value it stores differently from how it was given
+    # would leave an entry that fails verification forever, so refuse the write instead.
+    stored = AuditEntry.objects.select_related("content_type").get(pk=entry.pk)
+    if compute_entry_hash(stored) != entry.entry_hash:
+        raise AuditRoundTripError(f"Audit entry #{entry.sequence} did not survive storage.")
     head.last_sequence = entry.sequence
     head.last_hash = entry.entry_hash
     head.save(update_fields=["last_sequence", "last_hash"])
@@ -95,21 +104,40 @@ def audit_deleted(*, actor, instance: models.Model, reason: str = "") -> AuditEn
 
 
 def audit_chain_verification_run() -> AuditChainVerification:
-    """Verify the whole chain and keep the outcome, for the compliance page and the auditors."""
+    """Verify the whole chain and keep the outcome, for the compliance page and the auditors.
+
+    Beyond the chain itself, the point the last good run verified must still be there with
+    the same hash: someone who cut the newest entries and moved the head back would
+    otherwise leave a chain that holds together.
+    """
+    head = AuditChainHead.objects.filter(pk=AuditChainHead.SINGLETON_ID).first()
     result = audit_chain_verify()
+    ok, broken_sequence, problem = result.ok, result.broken_sequence, result.problem
+    anchor = AuditChainVerification.objects.filter(ok=True, head_sequence__gt=0).first()
+    if ok and anchor is not None:
+        kept = AuditEntry.objects.filter(sequence=anchor.head_sequence).first()
+        if kept is None or kept.entry_hash != anchor.head_hash:
+            ok, broken_sequence = False, anchor.head_sequence
+            problem = (
+                f"entry #{anchor.head_sequence}, verified on {anchor.verified_at:%Y-%m-%d %H:%M} "
+                "UTC, is gone or changed: the chain was cut back or rewritten"
+            )
     return AuditChainVerification.objects.create(
-        ok=result.ok,
+        ok=ok,
         entries_checked=result.checked,
-        broken_sequence=result.broken_sequence,
-        problem=result.problem,
+        broken_sequence=broken_sequence,
+        problem=problem,
+        head_sequence=head.last_sequence if head else 0,
+        head_hash=head.last_hash if head else "",
     )
 
 
 def _normalised_ip(address: str | None) -> str | None:
-    # Stored exactly as the database will give it back, or the hash would not verify.
+    # In the form GenericIPAddressField stores (e.g. ::ffff:10.0.0.1 stays dotted), or the
+    # hash would not verify after a reload.
     if not address:
         return None
-    return str(ipaddress.ip_address(address))
+    return clean_ipv6_address(address) if ":" in address else address
 
 
 def _masked(instance: models.Model, values: dict[str, Any]) -> dict[str, Any]:

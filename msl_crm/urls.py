@@ -3,7 +3,6 @@ from django.urls import include, path
 
 from accounts import views as account_views
 
-from . import health
 from .views import section_placeholder
 
 admin.site.site_header = "MSL CRM administration"
@@ -16,8 +15,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("kols/", include("kols.urls")),
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
     # Sections whose apps have not landed yet; each app replaces its line with an include.
     path("today/", section_placeholder("today"), name="today"),
     path("interactions/", section_placeholder("interactions"), name="interactions"),

@@ -39,14 +39,21 @@ def test_creating_a_user_records_who_created_whom_without_the_password(admin_use
     assert entry.changes["username"] == {"before": None, "after": "newmsl"}
     assert entry.changes["password"]["after"] == "(changed)"
     assert "long-enough-passphrase" not in str(entry.changes)
-    assert entry.changes["groups"]["after"] == ["MSL"]
+    msl_group = Group.objects.get(name="MSL")
+    assert entry.changes["groups"]["after"] == [f"MSL (#{msl_group.pk})"]
 
 
 def test_a_role_change_is_recorded_with_before_and_after(admin_user, msl):
     user_set_roles(actor=admin_user, user=msl, roles=[Role.MANAGER], reason="Promoted")
 
     entry = entries_for(msl).get()
-    assert entry.changes == {"groups": {"before": ["MSL"], "after": ["Manager"]}}
+    msl_group, manager_group = (Group.objects.get(name=n) for n in ("MSL", "Manager"))
+    assert entry.changes == {
+        "groups": {
+            "before": [f"MSL (#{msl_group.pk})"],
+            "after": [f"Manager (#{manager_group.pk})"],
+        }
+    }
     assert entry.reason == "Promoted"
     assert User.objects.get(pk=msl.pk).role_names == {"Manager"}
 
@@ -69,7 +76,7 @@ def test_team_and_territory_writes_are_audited(admin_user, manager, msl):
         "update",
     ]
     last = entries_for(team).filter(content_type__model="team").last()
-    assert last.changes == {"members": {"before": [str(msl)], "after": []}}
+    assert last.changes == {"members": {"before": [f"{msl} (#{msl.pk})"], "after": []}}
     assert entries_for(territory).filter(content_type__model="territory").get().action == "create"
     assert audit_chain_verify().ok
 
@@ -108,7 +115,9 @@ def test_changing_a_user_in_the_admin_is_audited(client, admin_user, msl):
     entry = entries_for(msl).get()
     assert entry.actor_name == "admin"
     assert entry.changes["last_name"] == {"before": "Chen", "after": "Chen-Rivera"}
-    assert entry.changes["groups"] == {"before": ["MSL"], "after": ["Manager"]}
+    assert entry.changes["groups"]["after"] == [
+        f"Manager (#{Group.objects.get(name='Manager').pk})"
+    ]
     assert entry.reason == "Changed in the admin site"
     assert entry.request_id is not None
     assert entry.ip_address == "127.0.0.1"
@@ -137,7 +146,7 @@ def test_deleting_a_team_in_the_admin_is_audited_with_what_it_held(client, admin
     assert not Team.objects.filter(pk=team.pk).exists()
     entry = AuditEntry.objects.get(action="delete")
     assert entry.object_repr == "Short-lived"
-    assert entry.changes["members"] == {"before": [str(msl)], "after": None}
+    assert entry.changes["members"] == {"before": [f"{msl} (#{msl.pk})"], "after": None}
 
 
 def test_bulk_deleting_territories_in_the_admin_audits_each_one(client, admin_user):

@@ -4,11 +4,12 @@ import itertools
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 
 from accounts.services import territory_create, user_create
 from compliance.models import AppendOnlyError, AuditEntry
 from compliance.services import AuditOutsideTransactionError, audit_record
+from tests.compliance.tampering import tamper
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +36,6 @@ def run_verify():
     except Exception as error:  # CommandError when not run from the command line
         return getattr(error, "returncode", 1), str(error)
     return 0, out.getvalue()
-
-
-def tamper(sql, params):
-    # An attacker with database access, not the ORM, which refuses.
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def test_an_untouched_chain_verifies(chain):

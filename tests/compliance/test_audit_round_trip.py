@@ -1,0 +1,97 @@
+"""Every entry a legitimate write makes must verify after the database has stored it, on
+SQLite and on PostgreSQL alike."""
+
+import math
+import uuid
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection, transaction
+
+from compliance.context import AuditContext, reset_audit_context, set_audit_context
+from compliance.models import AuditChainVerification, AuditEntry
+from compliance.selectors import audit_chain_verify
+from compliance.services import audit_chain_verification_run, audit_record
+from tests.compliance.tampering import tamper
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def target():
+    return Group.objects.create(name="A record")
+
+
+@pytest.mark.parametrize(
+    "ip_address",
+    ["203.0.113.7", "::ffff:10.0.0.1", "2001:DB8::1", "::1", "fe80:0:0:0:0:0:0:1"],
+)
+def test_client_addresses_of_every_form_verify(target, ip_address):
+    token = set_audit_context(AuditContext(request_id=uuid.uuid4(), ip_address=ip_address))
+    try:
+        with transaction.atomic():
+            audit_record(actor=None, action="update", target=target)
+    finally:
+        reset_audit_context(token)
+
+    assert audit_chain_verify().ok
+
+
+@pytest.mark.parametrize(
+    "value",
+    [1e16, -0.0, 0.1 + 0.2, math.nan, math.inf, 2**70, "naïve ünïcode ✓", {"nested": [1.5, None]}],
+)
+def test_changed_values_of_every_kind_verify(target, value):
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="update",
+            target=target,
+            changes={"x": {"before": None, "after": value}},
+        )
+
+    assert audit_chain_verify().ok
+    assert AuditEntry.objects.get().changes["x"]["after"] is not None
+
+
+def test_a_verification_remembers_where_the_chain_stood_and_notices_it_cut_back(target):
+    with transaction.atomic():
+        for _ in range(3):
+            audit_record(actor=None, action="update", target=target)
+    first = audit_chain_verification_run()
+    assert first.ok
+    assert first.head_sequence == 3
+
+    # Cut the newest entry and move the head back with it: the chain alone still holds.
+    tamper("DELETE FROM compliance_auditentry WHERE sequence = %s", [3])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE compliance_auditchainhead SET last_sequence = 2, last_hash = "
+            "(SELECT entry_hash FROM compliance_auditentry WHERE sequence = 2)"
+        )
+    assert audit_chain_verify().ok
+
+    second = audit_chain_verification_run()
+
+    assert not second.ok
+    assert second.broken_sequence == 3
+    assert "cut back or rewritten" in second.problem
+    assert AuditChainVerification.objects.count() == 2
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
+)
+def test_postgresql_itself_refuses_to_change_or_delete_entries(target):
+    from django.db import DatabaseError
+
+    with transaction.atomic():
+        audit_record(actor=None, action="update", target=target)
+
+    for statement in (
+        "UPDATE compliance_auditentry SET reason = 'edited'",
+        "DELETE FROM compliance_auditentry",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            connection.cursor().execute(statement)
+    assert AuditEntry.objects.get().reason == ""
