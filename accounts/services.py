@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from compliance.audit_chain import snapshot
+from compliance.audit_chain import stored_snapshot
 from compliance.services import audit_changed, audit_created
 
 from .models import Team, Territory, User
@@ -49,7 +49,7 @@ def user_create(
 @transaction.atomic
 def user_update(*, actor: User | None, user: User, reason: str = "", **fields) -> User:
     """Change a user's own fields (not roles: see `user_set_roles`)."""
-    before = snapshot(user)
+    before = stored_snapshot(user)
     _assign(user, fields, allowed={"email", "first_name", "last_name", "job_title", "is_active"})
     user.full_clean()
     user.save()
@@ -59,7 +59,7 @@ def user_update(*, actor: User | None, user: User, reason: str = "", **fields) -
 
 @transaction.atomic
 def user_set_password(*, actor: User | None, user: User, password: str) -> User:
-    before = snapshot(user)
+    before = stored_snapshot(user)
     user.set_password(password)
     user.save(update_fields=["password"])
     audit_changed(actor=actor, instance=user, before=before, reason="Password changed")
@@ -70,7 +70,7 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> User:
 def user_set_roles(
     *, actor: User | None, user: User, roles: Iterable[Role], reason: str = ""
 ) -> User:
-    before = snapshot(user)
+    before = stored_snapshot(user)
     # Groups that are not roles (added by hand in the admin) are left as they are.
     kept = user.groups.exclude(name__in=Role.values)
     user.groups.set([*kept, *_role_groups(roles)])
@@ -101,7 +101,7 @@ def team_update(
     members: Iterable[User] | None = None,
     reason: str = "",
 ) -> Team:
-    before = snapshot(team)
+    before = stored_snapshot(team)
     if name is not None:
         team.name = name
     if manager is not None:
@@ -142,7 +142,7 @@ def territory_update(
     reason: str = "",
     **fields,
 ) -> Territory:
-    before = snapshot(territory)
+    before = stored_snapshot(territory)
     _assign(territory, fields, allowed={"name", "code", "region", "country", "team"})
     territory.full_clean()
     territory.save()

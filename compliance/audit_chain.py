@@ -57,7 +57,7 @@ def _floats_as_text(value: Any) -> Any:
     return value
 
 
-def snapshot(instance: models.Model) -> dict[str, Any]:
+def snapshot(instance: models.Model, *, many_to_many: bool = True) -> dict[str, Any]:
     """The audited values of a record: its own fields, and many-to-many links once saved.
 
     A model lists fields never to show in `audit_masked_fields` (their change is recorded,
@@ -72,14 +72,29 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
             continue
         value = field.value_from_object(instance)
         values[field.name] = _fingerprint(value) if field.name in masked else value
-    if instance.pk is not None:
+    if many_to_many and instance.pk is not None:
         for field in instance._meta.many_to_many:
             if field.name in ignored:
                 continue
             related = getattr(instance, field.name).all()
-            # The id as well as the name: two people of the same name are not the same link.
-            values[field.name] = sorted(f"{obj} (#{obj.pk})" for obj in related)
+            values[field.name] = related_values(related)
     return to_json_value(values)
+
+
+def stored_snapshot(instance: models.Model) -> dict[str, Any]:
+    """The record as the database holds it now, whatever the instance in hand says.
+
+    Services take their "before" from here: a ModelForm has already written the new values
+    onto the instance it was given, so a snapshot of that instance would show no change.
+    """
+    # _meta.model, not type(): request.user arrives wrapped in a SimpleLazyObject.
+    model = instance._meta.model
+    return snapshot(model._default_manager.get(pk=instance.pk))
+
+
+def related_values(related) -> list[str]:
+    # The id as well as the name: two people of the same name are not the same link.
+    return sorted(f"{obj} (#{obj.pk})" for obj in related)
 
 
 def diff(before: dict[str, Any], after: dict[str, Any], masked=frozenset()) -> dict[str, Any]:

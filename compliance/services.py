@@ -1,5 +1,6 @@
 """Writes of the compliance app. For now: the audit trail that every write service calls."""
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -22,6 +23,17 @@ class AuditRoundTripError(RuntimeError):
     """The database gave back an entry that no longer matches its hash."""
 
 
+@dataclass(frozen=True)
+class AuditItem:
+    """One change to record, for `audit_record_many`."""
+
+    action: AuditAction
+    target: models.Model
+    changes: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+    object_id: Any = None
+
+
 def audit_record(
     *,
     actor,
@@ -36,41 +48,64 @@ def audit_record(
     Call it inside the transaction of the write it records, so that either both land or
     neither does. `object_id` is only needed for a record already deleted.
     """
+    item = AuditItem(action, target, changes or {}, reason, object_id)
+    return audit_record_many(actor=actor, items=[item])[0]
+
+
+def audit_record_many(*, actor, items: list[AuditItem]) -> list[AuditEntry]:
+    """Append entries for many changes of one operation (an import) with one lock and a
+    handful of queries, chained exactly as if recorded one by one."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise AuditOutsideTransactionError(
-            "audit_record() must be called inside the transaction of the write it records."
+            "Audit entries must be recorded inside the transaction of the write they record."
         )
+    if not items:
+        return []
     context = current_audit_context()
     # Locking the head serialises appends: two writers can never chain to the same entry.
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(
         pk=AuditChainHead.SINGLETON_ID
     )
-    entry = AuditEntry(
-        sequence=head.last_sequence + 1,
-        actor_user_id=actor.pk if actor is not None else None,
-        actor_name=actor.get_username() if actor is not None else SYSTEM_ACTOR_NAME,
-        content_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
-        object_id=str(object_id if object_id is not None else target.pk),
-        object_repr=str(target)[:200],
-        action=action,
-        changes=to_json_value(changes or {}),
-        reason=reason,
-        request_id=context.request_id,
-        ip_address=_normalised_ip(context.ip_address),
-        previous_hash=head.last_hash,
-    )
-    entry.entry_hash = compute_entry_hash(entry)
-    entry.save(force_insert=True)
+    actor_user_id = actor.pk if actor is not None else None
+    actor_name = actor.get_username() if actor is not None else SYSTEM_ACTOR_NAME
+    ip_address = _normalised_ip(context.ip_address)
+    entries = []
+    sequence, previous_hash = head.last_sequence, head.last_hash
+    for item in items:
+        sequence += 1
+        entry = AuditEntry(
+            sequence=sequence,
+            actor_user_id=actor_user_id,
+            actor_name=actor_name,
+            content_type=ContentType.objects.get_for_model(item.target, for_concrete_model=False),
+            object_id=str(item.object_id if item.object_id is not None else item.target.pk),
+            object_repr=str(item.target)[:200],
+            action=item.action,
+            changes=to_json_value(item.changes),
+            reason=item.reason,
+            request_id=context.request_id,
+            ip_address=ip_address,
+            previous_hash=previous_hash,
+        )
+        entry.entry_hash = compute_entry_hash(entry)
+        previous_hash = entry.entry_hash
+        entries.append(entry)
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
     # Read back what the database kept: a value it stores differently from how it was given
     # would leave an entry that fails verification forever, so refuse the write instead.
-    stored = AuditEntry.objects.select_related("content_type").get(pk=entry.pk)
-    if compute_entry_hash(stored) != entry.entry_hash:
-        raise AuditRoundTripError(f"Audit entry #{entry.sequence} did not survive storage.")
-    head.last_sequence = entry.sequence
-    head.last_hash = entry.entry_hash
+    stored = AuditEntry.objects.filter(
+        sequence__gt=head.last_sequence, sequence__lte=sequence
+    ).select_related("content_type")
+    expected = {entry.sequence: entry.entry_hash for entry in entries}
+    for entry in stored.iterator(chunk_size=2000):
+        if compute_entry_hash(entry) != expected.pop(entry.sequence, None):
+            raise AuditRoundTripError(f"Audit entry #{entry.sequence} did not survive storage.")
+    if expected:
+        raise AuditRoundTripError("Audit entries went missing while being written.")
+    head.last_sequence, head.last_hash = sequence, previous_hash
     head.save(update_fields=["last_sequence", "last_hash"])
-    return entry
+    return entries
 
 
 def audit_created(*, actor, instance: models.Model, reason: str = "") -> AuditEntry:

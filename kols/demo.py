@@ -6,14 +6,14 @@ Generated from a fixed seed, so every demo shows the same people. NPIs are made 
 
 import random
 
+from django.conf import settings
+
 from accounts.models import Territory
 from catalog.models import TherapeuticArea
 
 from .identifiers import npi_check_digit
 from .models import KOL, Channel, ConsentStatus, EngagementPlan, Institution, InstitutionType
 from .services import kol_create
-
-KOLS_PER_TERRITORY = 80
 
 FIRST_NAMES = [
     "Amelia",
@@ -178,7 +178,7 @@ def seed(stdout) -> None:
             )[0]
             for name, kind, city in places
         ]
-        for _ in range(KOLS_PER_TERRITORY):
+        for _ in range(settings.DEMO_KOLS_PER_TERRITORY):
             serial += 1
             institution = rng.choice(institutions)
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)

@@ -22,12 +22,14 @@ class KOLFilter(django_filters.FilterSet):
     )
     tier = django_filters.ChoiceFilter(choices=Tier.choices, empty_label="Any tier")
     therapeutic_area = django_filters.ModelChoiceFilter(
+        label="Therapeutic area",
         field_name="therapeutic_areas",
         queryset=TherapeuticArea.objects.order_by("name"),
         empty_label="Any therapeutic area",
     )
     territory = django_filters.ModelChoiceFilter(queryset=None, empty_label="All my territories")
     sort = django_filters.OrderingFilter(
+        label="Sort by",
         fields=(
             ("last_name", "name"),
             ("tier", "tier"),

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from catalog.models import TherapeuticArea
 
 from .models import KOL, Institution
-from .selectors import kol_find_by_npi, territories_for_filter
+from .selectors import kol_find_by_npi, kols_visible_to, territories_for_filter
 
 
 class KOLForm(forms.ModelForm):
@@ -47,6 +47,7 @@ class KOLForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["territory"].queryset = territories_for_filter(user)
         self.fields["territory"].required = True
         self.fields["institution"].queryset = Institution.objects.order_by("name")
@@ -63,6 +64,13 @@ class KOLForm(forms.ModelForm):
         npi = self.cleaned_data["npi"].strip()
         existing = kol_find_by_npi(npi)
         if existing and existing.pk != self.instance.pk:
+            if not kols_visible_to(self.user).filter(pk=existing.pk).exists():
+                # Say that it exists (a duplicate must be refused) but not who it is.
+                raise forms.ValidationError(
+                    "A KOL with this NPI already exists outside your territories; ask your "
+                    "manager or compliance to check it.",
+                    code="duplicate_npi",
+                )
             raise forms.ValidationError(
                 format_html(
                     'A KOL with this NPI already exists: <a href="{}">{}</a>.',

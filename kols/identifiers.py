@@ -1,6 +1,11 @@
 """Healthcare-professional identifiers and how to check them."""
 
+import re
+
 from django.core.exceptions import ValidationError
+
+# ASCII digits only: str.isdigit() also accepts "²" or Arabic-Indic digits.
+NPI_FORMAT = re.compile(r"[0-9]{10}")
 
 # The NPI check digit is a Luhn digit computed as if the number carried the ISO card-issuer
 # prefix 80840 (CMS, "NPI check digit"); adding the prefix's fixed contribution of 24 to the
@@ -21,11 +26,11 @@ def npi_check_digit(first_nine: str) -> int:
 
 
 def is_valid_npi(value: str) -> bool:
-    return len(value) == 10 and value.isdigit() and npi_check_digit(value[:9]) == int(value[9])
+    return bool(NPI_FORMAT.fullmatch(value)) and npi_check_digit(value[:9]) == int(value[9])
 
 
 def validate_npi(value: str) -> None:
-    if not (len(value) == 10 and value.isdigit()):
+    if not NPI_FORMAT.fullmatch(value):
         raise ValidationError("An NPI has exactly 10 digits.", code="npi_format")
     if not is_valid_npi(value):
         raise ValidationError(

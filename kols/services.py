@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit_chain import snapshot
+from compliance.audit_chain import snapshot, stored_snapshot
 from compliance.models import AuditAction
 from compliance.services import audit_changed, audit_created, audit_record
 
@@ -71,7 +71,7 @@ def kol_update(
     **fields,
 ) -> KOL:
     _check_fields(fields)
-    before = snapshot(kol)
+    before = stored_snapshot(kol)
     for name, value in fields.items():
         setattr(kol, name, value)
     kol.full_clean()
@@ -90,7 +90,7 @@ def kol_erase(*, actor, kol: KOL, reason: str) -> KOL:
     learnt from them (insights count towards aggregates) and the audit trail."""
     if not reason.strip():
         raise ValueError("An erasure needs a reason.")
-    before = snapshot(kol)
+    before = stored_snapshot(kol)
     kol.first_name, kol.last_name = "Erased", f"KOL {kol.pk}"
     for name in ("credentials", "npi", "national_id", "national_id_type", "email", "phone"):
         setattr(kol, name, "")

@@ -23,7 +23,12 @@ PAGE_SIZE = 25
 def kol_list(request):
     kols = kols_visible_to(request.user).with_directory_columns()
     directory = KOLFilter(request.GET or None, queryset=kols, user=request.user)
-    results = directory.qs if directory.is_bound and directory.is_valid() else kols
+    results = kols
+    if directory.is_bound:
+        # Apply every filter that is valid; an invalid one shows its error without
+        # throwing away the rest of the search.
+        directory.form.is_valid()
+        results = directory.filter_queryset(kols)
     # A tie-breaker keeps pages stable when many KOLs share a name or tier.
     results = results.order_by(*(results.query.order_by or ["last_name", "first_name"]), "pk")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -252,6 +252,7 @@ ADMINS = [("Admins", address) for address in env.list("ADMINS", default=[])]
 
 # The password the demo users get from seed_demo.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="msl-demo-password")
+DEMO_KOLS_PER_TERRITORY = env.int("DEMO_KOLS_PER_TERRITORY", default=80)
 
 LOGGING = {
     "version": 1,

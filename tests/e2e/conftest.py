@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -48,11 +47,13 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def demo_users(live_server):
+def demo_users(live_server, settings):
     """The demo organisation from `seed_demo`, in the test database the live server reads.
 
     Returns the password every demo user signs in with.
     """
+    # A handful of KOLs per territory shows every page; the full demo only costs time here.
+    settings.DEMO_KOLS_PER_TERRITORY = 6
     call_command("seed_demo", stdout=io.StringIO())
     return settings.DEMO_PASSWORD
 

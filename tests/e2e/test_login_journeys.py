@@ -6,12 +6,12 @@ Policy, and anything inline that slipped in would show up there as a refusal.
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.access import SECTIONS
+from tests.e2e.pages import path_of, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -69,21 +69,6 @@ JOURNEYS = [
     # The superuser has no role: `/` sends it to the Django admin, and it may open everything.
     Journey("admin", "/admin/", sees=ALL_SECTIONS, hidden=frozenset()),
 ]
-
-
-def path_of(page: Page) -> str:
-    return urlsplit(page.url).path
-
-
-def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
-    """Open `/` signed out, get sent to the login page, and sign in from there."""
-    page.goto(base_url + "/")
-    assert path_of(page) == "/accounts/login/"
-    assert urlsplit(page.url).query == "next=/"
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: urlsplit(url).path != "/accounts/login/")
 
 
 def nav_sections(page: Page) -> set[str]:

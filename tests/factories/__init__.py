@@ -1,5 +1,35 @@
 """factory-boy factories for every model, shared by all apps' tests."""
 
 from .accounts import TeamFactory, TerritoryFactory, UserFactory
+from .catalog import (
+    ApprovedMaterialFactory,
+    IndicationFactory,
+    InsightTopicFactory,
+    ProductFactory,
+    TherapeuticAreaFactory,
+)
+from .kols import (
+    AffiliationFactory,
+    EngagementPlanFactory,
+    InstitutionFactory,
+    InterestFactory,
+    KOLFactory,
+    valid_npi,
+)
 
-__all__ = ["TeamFactory", "TerritoryFactory", "UserFactory"]
+__all__ = [
+    "AffiliationFactory",
+    "ApprovedMaterialFactory",
+    "EngagementPlanFactory",
+    "IndicationFactory",
+    "InsightTopicFactory",
+    "InstitutionFactory",
+    "InterestFactory",
+    "KOLFactory",
+    "ProductFactory",
+    "TeamFactory",
+    "TerritoryFactory",
+    "TherapeuticAreaFactory",
+    "UserFactory",
+    "valid_npi",
+]
