@@ -3,7 +3,7 @@ from django.utils.html import format_html
 
 from catalog.models import TherapeuticArea
 
-from .models import KOL, Institution
+from .models import KOL, EngagementPlan, Institution
 from .selectors import kol_find_by_npi, kols_visible_to, territories_for_filter
 
 
@@ -116,3 +116,26 @@ class ErasureForm(forms.Form):
         if typed.lower() != self.kol.last_name.lower():
             raise forms.ValidationError("That is not this KOL's last name.")
         return typed
+
+
+class EngagementPlanForm(forms.ModelForm):
+    class Meta:
+        model = EngagementPlan
+        fields = ["year", "status", "planned_touchpoints", "objectives"]
+        widgets = {"objectives": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {"objectives": "What medical affairs wants to learn or achieve with this KOL."}
+
+    def __init__(self, *args, kol, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kol = kol
+        self.instance.kol = kol
+        self.fields["year"].widget.attrs.update({"min": 2000, "max": 2100})
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= 2100:
+            raise forms.ValidationError("Give a year between 2000 and 2100.")
+        taken = EngagementPlan.objects.filter(kol=self.kol, year=year).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(f"This KOL already has a plan for {year}: edit that one.")
+        return year

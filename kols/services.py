@@ -9,7 +9,7 @@ from compliance.audit_chain import snapshot, stored_snapshot
 from compliance.models import AuditAction
 from compliance.services import audit_changed, audit_created, audit_record
 
-from .models import KOL, ConsentStatus, Interest
+from .models import KOL, ConsentStatus, EngagementPlan, Interest
 
 KOL_FIELDS = frozenset(
     {
@@ -125,3 +125,18 @@ def _check_fields(fields: dict) -> None:
     unknown = set(fields) - KOL_FIELDS
     if unknown:
         raise ValueError(f"KOL fields not changeable here: {sorted(unknown)}")
+
+
+@transaction.atomic
+def engagement_plan_save(*, actor, plan: EngagementPlan) -> EngagementPlan:
+    """Create or change a KOL's plan for a year (one per KOL and year)."""
+    before = stored_snapshot(plan) if plan.pk else None
+    if plan.owner_id is None:
+        plan.owner = actor
+    plan.full_clean()
+    plan.save()
+    if before is None:
+        audit_created(actor=actor, instance=plan)
+    else:
+        audit_changed(actor=actor, instance=plan, before=before)
+    return plan

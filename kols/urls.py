@@ -14,6 +14,8 @@ urlpatterns = [
     path("import/<int:pk>/cancel/", import_views.import_cancel, name="import_cancel"),
     path("<int:pk>/", views.kol_detail, name="detail"),
     path("<int:pk>/edit/", views.kol_edit, name="edit"),
+    path("<int:pk>/plans/new/", views.engagement_plan_edit, name="plan_new"),
+    path("<int:pk>/plans/<int:plan_pk>/", views.engagement_plan_edit, name="plan_edit"),
     path("<int:pk>/export/", views.kol_export, name="export"),
     path("<int:pk>/erase/", views.kol_erase_view, name="erase"),
 ]

@@ -4,17 +4,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import section_required
 
 from .briefing import briefing_sections
 from .filters import KOLFilter
-from .forms import ErasureForm, KOLForm
+from .forms import EngagementPlanForm, ErasureForm, KOLForm
 from .permissions import may_edit_kols, may_erase_kols
 from .selectors import kol_get_for_user, kol_personal_data, kols_visible_to
-from .services import kol_create, kol_erase, kol_update
+from .services import engagement_plan_save, kol_create, kol_erase, kol_update
 
 PAGE_SIZE = 25
 
@@ -106,6 +107,28 @@ def kol_edit(request, pk):
             messages.success(request, f"{kol.display_name} was updated.")
             return redirect(kol)
     return render(request, "kols/kol_form.html", {"form": form, "kol": kol})
+
+
+@section_required("kols")
+@require_http_methods(["GET", "POST"])
+def engagement_plan_edit(request, pk, plan_pk=None):
+    kol = kol_get_for_user(user=request.user, pk=pk)
+    if not may_edit_kols(request.user):
+        raise PermissionDenied("Your role may read engagement plans but not change them.")
+    plan = get_object_or_404(kol.engagement_plans, pk=plan_pk) if plan_pk else None
+    initial = {} if plan else {"year": timezone.localdate().year}
+    form = EngagementPlanForm(request.POST or None, instance=plan, initial=initial, kol=kol)
+    if request.method == "POST" and form.is_valid():
+        try:
+            engagement_plan_save(actor=request.user, plan=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"The {form.instance.year} engagement plan was saved.")
+            return redirect(kol)
+    return render(
+        request, "kols/engagement_plan_form.html", {"form": form, "kol": kol, "plan": plan}
+    )
 
 
 @section_required("kols")
