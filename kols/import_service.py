@@ -59,7 +59,8 @@ def kol_import_cancel(*, actor, kol_import: KOLImport) -> None:
     if kol_import.status == ImportStatus.PREVIEWED:
         kol_import.status = ImportStatus.CANCELLED
         kol_import.finished_at = timezone.now()
-        kol_import.save(update_fields=["status", "finished_at"])
+        kol_import.content = b""  # personal data is kept no longer than the decision needs
+        kol_import.save(update_fields=["status", "finished_at", "content"])
 
 
 @transaction.atomic
@@ -100,6 +101,9 @@ def kol_import_apply(*, actor, kol_import: KOLImport, valid_rows_only: bool) -> 
     kol_import.updated_count = len(updated)
     kol_import.unchanged_count = unchanged
     kol_import.finished_at = timezone.now()
+    # The file held personal data; once imported, the KOL records (and their erasure) are
+    # what counts, not a copy that erasure could not reach.
+    kol_import.content = b""
     kol_import.save()
     return kol_import
 

@@ -106,6 +106,7 @@ def test_a_clean_file_is_previewed_then_imported(importer, organisation):
     assert audit_chain_verify().ok
     kol_import.refresh_from_db()
     assert kol_import.status == ImportStatus.IMPORTED
+    assert bytes(kol_import.content) == b"", "the uploaded copy of personal data is dropped"
 
 
 def test_importing_the_same_file_again_creates_no_duplicates(importer, organisation):
@@ -289,6 +290,8 @@ def test_cancelling_saves_nothing(importer, organisation):
 
     assert b"already cancelled" in after.content
     assert not KOL.objects.exists()
+    kol_import.refresh_from_db()
+    assert bytes(kol_import.content) == b""
 
 
 def test_the_template_file_reads_back_as_a_valid_header(importer):
