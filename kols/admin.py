@@ -18,16 +18,27 @@ class InterestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class AffiliationInline(admin.TabularInline):
+class ReadOnlyInlineMixin:
+    """Shown for context; their changes go through the KOL pages, which audit them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AffiliationInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Affiliation
     extra = 0
-    autocomplete_fields = ["institution"]
 
 
-class EngagementPlanInline(admin.StackedInline):
+class EngagementPlanInline(ReadOnlyInlineMixin, admin.StackedInline):
     model = EngagementPlan
     extra = 0
-    autocomplete_fields = ["owner"]
 
 
 @admin.register(KOL)
@@ -43,6 +54,16 @@ class KOLAdmin(AuditedAdminMixin, admin.ModelAdmin):
     readonly_fields = ["erased_at", "created_at", "updated_at"]
     inlines = [AffiliationInline, EngagementPlanInline]
     show_full_result_count = False
+
+    def has_change_permission(self, request, obj=None):
+        # An erased person stays erased: no one types their name back in.
+        if obj is not None and obj.erased_at:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would drop their history from aggregates; erasure is the way out.
+        return False
 
 
 @admin.register(KOLImport)

@@ -9,7 +9,15 @@ from compliance.models import AuditAction
 from compliance.services import AuditItem, audit_record_many
 
 from .importing import ImportPreview, ParsedRow, read_kol_csv
-from .models import KOL, ImportStatus, Institution, InstitutionType, Interest, KOLImport
+from .models import (
+    KOL,
+    ConsentStatus,
+    ImportStatus,
+    Institution,
+    InstitutionType,
+    Interest,
+    KOLImport,
+)
 
 BATCH_SIZE = 1000
 ROW_FIELDS = (
@@ -109,18 +117,17 @@ def kol_import_apply(*, actor, kol_import: KOLImport, valid_rows_only: bool) -> 
 
 
 def _create_institutions(rows: list[ParsedRow]) -> dict[tuple[str, str], Institution]:
-    keys = {row.institution_key for row in rows if row.institution_key}
-    if not keys:
-        return {}
-    country_by_key = {row.institution_key: row.fields["country"] for row in rows}
-    new = [
-        Institution(
-            name=name, city=city, country=country_by_key[(name, city)], type=InstitutionType.OTHER
-        )
-        for name, city in sorted(keys)
-    ]
-    Institution.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    return {(i.name, i.city): i for i in new}
+    """Institutions the file names that are not known yet: one per name and city, however
+    the rows spell them."""
+    new: dict[tuple[str, str], Institution] = {}
+    for row in rows:
+        if row.institution_key and row.institution_key not in new:
+            name, city = row.institution_label
+            new[row.institution_key] = Institution(
+                name=name, city=city, country=row.fields["country"], type=InstitutionType.OTHER
+            )
+    Institution.objects.bulk_create(new.values(), batch_size=BATCH_SIZE)
+    return new
 
 
 def _interests_by_name(rows: list[ParsedRow]) -> dict[str, Interest]:
@@ -132,10 +139,27 @@ def _interests_by_name(rows: list[ParsedRow]) -> dict[str, Interest]:
     return known
 
 
-def _row_values(row: ParsedRow, institutions) -> dict:
-    values = {name: row.fields[name] for name in ROW_FIELDS}
-    if row.institution_key:
+def _row_values(row: ParsedRow, institutions, *, only_given: bool = False) -> dict:
+    """The KOL fields a row sets. For an update (`only_given`), only the fields whose column
+    the file has: a file without a phone column must not wipe every phone number."""
+    names = ROW_FIELDS
+    if only_given:
+        names = [name for name in ROW_FIELDS if name in row.columns]
+    values = {name: row.fields[name] for name in names}
+    if row.institution_key and "institution" in values:
         values["institution"] = institutions[row.institution_key]
+    return values
+
+
+def _protect_contact_wishes(kol: KOL, values: dict) -> dict:
+    """An import may record a do-not-contact or a withdrawal, never undo one: that takes a
+    person deciding, on the KOL's page, not a spreadsheet that happens to lack the flag."""
+    values = dict(values)
+    if kol.do_not_contact:
+        values.pop("do_not_contact", None)
+    if kol.consent_status == ConsentStatus.WITHDRAWN:
+        for name in ("consent_status", "consent_date", "consent_source"):
+            values.pop(name, None)
     return values
 
 
@@ -166,8 +190,11 @@ def _create_kols(rows, institutions, interests) -> list[AuditItem]:
 def _update_kols(rows, institutions, interests) -> tuple[list[AuditItem], int]:
     if not rows:
         return [], 0
-    kols = KOL.objects.prefetch_related("therapeutic_areas", "interests").in_bulk(
-        [row.existing_id for row in rows]
+    # Locked, so an edit made while the import runs is neither lost nor mis-audited.
+    kols = (
+        KOL.objects.select_for_update()
+        .prefetch_related("therapeutic_areas", "interests")
+        .in_bulk([row.existing_id for row in rows])
     )
     items, changed_kols, unchanged = [], [], 0
     changed_fields: set[str] = set()
@@ -176,11 +203,19 @@ def _update_kols(rows, institutions, interests) -> tuple[list[AuditItem], int]:
         before = snapshot(kol, many_to_many=False)
         before["therapeutic_areas"] = related_values(kol.therapeutic_areas.all())
         before["interests"] = related_values(kol.interests.all())
-        values = _row_values(row, institutions)
+        values = _protect_contact_wishes(kol, _row_values(row, institutions, only_given=True))
         for name, value in values.items():
             setattr(kol, name, value)
-        new_areas = _unique(row.therapeutic_areas)
-        new_interests = _unique(interests[name.lower()] for name in row.interests)
+        new_areas = (
+            _unique(row.therapeutic_areas)
+            if "therapeutic_areas" in row.columns
+            else list(kol.therapeutic_areas.all())
+        )
+        new_interests = (
+            _unique(interests[name.lower()] for name in row.interests)
+            if "interests" in row.columns
+            else list(kol.interests.all())
+        )
         after = snapshot(kol, many_to_many=False)
         after["therapeutic_areas"] = related_values(new_areas)
         after["interests"] = related_values(new_interests)

@@ -64,6 +64,11 @@ YES = {"yes", "y", "true", "1", "x"}
 NO = {"no", "n", "false", "0", ""}
 
 
+def norm(value: str) -> str:
+    """How names are compared: case and spacing never make two different things."""
+    return " ".join(value.split()).casefold()
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be read: nothing in it is looked at row by row."""
 
@@ -81,8 +86,12 @@ class ParsedRow:
     fields: dict
     therapeutic_areas: list[TherapeuticArea]
     interests: list[str]
-    institution_key: tuple[str, str] | None  # (name, city) of an institution to create
+    # An institution to create: its normalised (name, city) and the spelling to store.
+    institution_key: tuple[str, str] | None
+    institution_label: tuple[str, str] | None = None
     existing_id: int | None = None
+    # The columns the file has: an update writes only these, never blanking the rest.
+    columns: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -159,14 +168,16 @@ class _RowChecker:
         self.columns = columns
         self.territories = {t.code.lower(): t for t in territories_for_filter(user)}
         self.areas = {a.name.lower(): a for a in TherapeuticArea.objects.all()}
-        self.institutions = {(i.name.lower(), i.city.lower()): i for i in Institution.objects.all()}
+        self.institutions = {(norm(i.name), norm(i.city)): i for i in Institution.objects.all()}
         self.institutions_by_name: dict[str, list[Institution]] = {}
         for institution in self.institutions.values():
-            self.institutions_by_name.setdefault(institution.name.lower(), []).append(institution)
+            self.institutions_by_name.setdefault(norm(institution.name), []).append(institution)
         self.kol_by_npi = dict(KOL.objects.exclude(npi="").values_list("npi", "pk"))
+        self.kol_npi = {pk: npi for npi, pk in self.kol_by_npi.items()}
         self.kol_territory = dict(KOL.objects.values_list("pk", "territory_id"))
+        self.new_institution_labels: dict[tuple[str, str], tuple[str, str]] = {}
         self.kol_by_name = {
-            (first.lower(), last.lower(), institution_id): pk
+            (norm(first), norm(last), institution_id): pk
             for pk, first, last, institution_id in KOL.objects.filter(
                 erased_at__isnull=True
             ).values_list("pk", "first_name", "last_name", "institution_id")
@@ -177,21 +188,31 @@ class _RowChecker:
 
     def check(self, reader: Iterable[list[str]]) -> ImportPreview:
         preview = ImportPreview()
-        for number, values in enumerate(reader, start=2):
-            if not any(value.strip() for value in values):
-                continue  # blank lines are not rows
-            preview.total_rows += 1
-            if preview.total_rows > MAX_ROWS:
-                raise ImportFileError(f"The file has more than {MAX_ROWS:,} rows: split it.")
-            errors: list[RowError] = []
-            parsed = self._row(number, values, errors)
-            if errors:
-                preview.errors.extend(errors)
-            else:
-                preview.rows.append(parsed)
+        number = 1
+        try:
+            for number, values in enumerate(reader, start=2):
+                self._check_one(preview, number, values)
+        except csv.Error as error:
+            raise ImportFileError(
+                f"The file cannot be read as CSV after row {number}: {error}. Check for a "
+                "quote that is opened and never closed."
+            ) from error
         if preview.total_rows == 0:
             raise ImportFileError("The file has a header but no rows.")
         return preview
+
+    def _check_one(self, preview: ImportPreview, number: int, values: list[str]) -> None:
+        if not any(value.strip() for value in values):
+            return  # blank lines are not rows
+        preview.total_rows += 1
+        if preview.total_rows > MAX_ROWS:
+            raise ImportFileError(f"The file has more than {MAX_ROWS:,} rows: split it.")
+        errors: list[RowError] = []
+        parsed = self._row(number, values, errors)
+        if errors:
+            preview.errors.extend(errors)
+        else:
+            preview.rows.append(parsed)
 
     def _row(self, number: int, values: list[str], errors: list[RowError]) -> ParsedRow | None:
         def fail(column: str, reason: str) -> None:
@@ -236,8 +257,10 @@ class _RowChecker:
         if email:
             try:
                 validate_email(email)
+                if len(email) > KOL._meta.get_field("email").max_length:
+                    raise ValidationError("too long")
             except ValidationError:
-                fail("email", f"“{email}” is not a valid e-mail address")
+                fail("email", f"“{email[:80]}” is not a valid e-mail address")
         fields["email"] = email
 
         fields["tier"] = self._choice(raw.get("tier", ""), Tier, Tier.TIER_3, "tier", fail)
@@ -266,7 +289,7 @@ class _RowChecker:
                 fail("therapeutic_areas", f"“{name}” is not a therapeutic area in the catalog")
             else:
                 areas.append(area)
-        interests = _split(raw.get("interests", ""))
+        interests = [" ".join(name.split()) for name in _split(raw.get("interests", ""))]
         if any(len(name) > 80 for name in interests):
             fail("interests", "an interest is longer than 80 characters")
 
@@ -277,7 +300,16 @@ class _RowChecker:
         existing_id = self._match(number, fields, institution_key, fail)
         if errors:
             return None
-        return ParsedRow(number, fields, areas, interests, institution_key, existing_id)
+        return ParsedRow(
+            number,
+            fields,
+            areas,
+            interests,
+            institution_key,
+            self.new_institution_labels.get(institution_key),
+            existing_id,
+            frozenset(self.columns),
+        )
 
     def _choice(self, value: str, choices, default, column: str, fail):
         if not value:
@@ -302,16 +334,18 @@ class _RowChecker:
         name = raw.get("institution", "")
         if not name:
             return None, None
-        if len(name) > 200:
-            fail("institution", "is longer than 200 characters")
-            return None, None
         institution_city = raw.get("institution_city", "") or city
+        if len(name) > 200 or len(institution_city) > 120:
+            fail("institution", "name over 200 or city over 120 characters")
+            return None, None
         if institution_city:
-            found = self.institutions.get((name.lower(), institution_city.lower()))
+            key = (norm(name), norm(institution_city))
+            found = self.institutions.get(key)
             if found:
                 return found, None
-            return None, (name, institution_city)
-        candidates = self.institutions_by_name.get(name.lower(), [])
+            self.new_institution_labels.setdefault(key, (name, institution_city))
+            return None, key
+        candidates = self.institutions_by_name.get(norm(name), [])
         if len(candidates) == 1:
             return candidates[0], None
         if candidates:
@@ -325,8 +359,8 @@ class _RowChecker:
         npi = fields["npi"]
         institution = fields["institution"]
         name_key = (
-            fields["first_name"].lower(),
-            fields["last_name"].lower(),
+            norm(fields["first_name"]),
+            norm(fields["last_name"]),
             institution.pk if institution else institution_key,
         )
         if npi:
@@ -334,13 +368,19 @@ class _RowChecker:
                 fail("npi", f"repeats the NPI of row {self.seen_npi[npi]}")
                 return None
             self.seen_npi[npi] = number
-        if name_key in self.seen_name and not npi:
-            fail("last_name", f"repeats the KOL of row {self.seen_name[name_key]}")
+        if name_key in self.seen_name:
+            fail(
+                "last_name",
+                f"repeats the KOL of row {self.seen_name[name_key]} (same name and institution)",
+            )
             return None
-        self.seen_name.setdefault(name_key, number)
+        self.seen_name[name_key] = number
         existing = self.kol_by_npi.get(npi) if npi else None
-        if existing is None and institution is not None:
-            existing = self.kol_by_name.get(name_key)
+        if existing is None:
+            by_name = self.kol_by_name.get(name_key)
+            # Same name and institution but another NPI on record: another person.
+            if by_name is not None and not (npi and self.kol_npi.get(by_name)):
+                existing = by_name
         if (
             existing is not None
             and self.kol_territory.get(existing) not in self.visible_territory_ids

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import section_required
@@ -39,8 +40,12 @@ def kol_list(request):
         "query_string": _without_page(request),
         "may_edit": may_edit_kols(request.user),
     }
-    template = "kols/_results.html" if request.htmx else "kols/kol_list.html"
-    return render(request, template, context)
+    # htmx asks for the results only; a history restore (the back button) needs the page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    response = render(request, "kols/_results.html" if partial else "kols/kol_list.html", context)
+    # One URL, two bodies: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @section_required("kols")

@@ -29,3 +29,19 @@ def test_deleting_an_institution_in_the_admin_is_audited(client, admin_user):
     client.post(reverse("admin:kols_institution_delete", args=[institution.pk]), {"post": "yes"})
 
     assert AuditEntry.objects.get(action="delete").object_repr.startswith("Closed Clinic")
+
+
+def test_an_erased_kol_cannot_be_changed_or_any_kol_deleted_in_the_admin(client, admin_user):
+    from django.utils import timezone
+
+    erased = KOLFactory(first_name="Erased", erased_at=timezone.now())
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("admin:kols_kol_change", args=[erased.pk]), {"first_name": "Restored"}
+    )
+
+    assert response.status_code == 403
+    erased.refresh_from_db()
+    assert erased.first_name == "Erased"
+    assert client.get(reverse("admin:kols_kol_delete", args=[erased.pk])).status_code == 403

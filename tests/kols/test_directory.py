@@ -442,3 +442,16 @@ def test_managers_with_many_teams_and_territories_cost_no_more(
         response = client.get("/kols/")
 
     assert len(listed_ids(response)) == 18
+
+
+def test_the_back_button_gets_the_whole_page_and_caches_keep_the_two_apart(client, msl, kols):
+    client.force_login(msl)
+
+    partial = client.get("/kols/?q=Alvarez", HTTP_HX_REQUEST="true")
+    restore = client.get(
+        "/kols/?q=Alvarez", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+
+    assert b"<html" not in partial.content
+    assert b"<html" in restore.content
+    assert "HX-Request" in partial["Vary"]

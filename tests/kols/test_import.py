@@ -300,3 +300,114 @@ def test_the_template_file_reads_back_as_a_valid_header(importer):
     assert response["Content-Disposition"].startswith("attachment")
     header = next(csv.reader(io.StringIO(response.content.decode())))
     assert {"first_name", "last_name", "specialty", "country", "territory"} <= set(header)
+
+
+# What a file leaves out, and what an import may never undo.
+
+MINIMAL = ["first_name", "last_name", "specialty", "country", "territory", "npi"]
+
+
+def test_a_file_with_fewer_columns_updates_only_those_columns(importer, organisation):
+    code = organisation["boston"].code
+    apply(
+        importer,
+        (upload(importer, csv_bytes([row(1, territory=code)])), KOLImport.objects.get())[1],
+    )
+    kol = KOL.objects.get()
+    kol.phone = "+1 617 555 0100"
+    kol.save()
+
+    minimal = [["Ada1", "Lovelace1", "Hematology", "US", code, valid_npi(1)]]
+    upload(importer, csv_bytes(minimal, header=MINIMAL))
+    apply(importer, KOLImport.objects.latest("pk"))
+
+    kol.refresh_from_db()
+    assert kol.specialty == "Hematology"
+    assert (kol.phone, kol.email) == ("+1 617 555 0100", "ada1@hospital.example")
+    assert kol.institution.name == "Beacon Hill Hospital"
+    assert sorted(i.name for i in kol.interests.all()) == ["CAR-T", "biomarkers"]
+
+
+def test_an_import_never_lifts_a_do_not_contact_or_a_withdrawn_consent(importer, organisation):
+    code = organisation["boston"].code
+    apply(
+        importer,
+        (upload(importer, csv_bytes([row(1, territory=code)])), KOLImport.objects.get())[1],
+    )
+    KOL.objects.update(do_not_contact=True, consent_status="withdrawn")
+    header = [*HEADER, "do_not_contact"]
+
+    upload(importer, csv_bytes([[*row(1, territory=code), "no"]], header=header))
+    apply(importer, KOLImport.objects.latest("pk"))
+
+    kol = KOL.objects.get()
+    assert kol.do_not_contact is True
+    assert kol.consent_status == "withdrawn"
+
+
+def test_institutions_spelt_differently_are_one_institution(importer, organisation):
+    code = organisation["boston"].code
+    content = csv_bytes(
+        [
+            row(1, territory=code, institution="Mercy Hospital", institution_city="Boston"),
+            row(2, territory=code, institution="mercy  hospital", institution_city="BOSTON"),
+        ]
+    )
+
+    upload(importer, content)
+    apply(importer, KOLImport.objects.get())
+
+    assert list(Institution.objects.values_list("name", flat=True)) == ["Mercy Hospital"]
+
+
+def test_the_same_person_with_and_without_an_npi_in_one_file_is_a_repeat(importer, organisation):
+    code = organisation["boston"].code
+    content = csv_bytes([row(1, territory=code), row(1, territory=code, npi="")])
+
+    preview = upload(importer, content).content.decode()
+
+    assert "repeats the KOL of row 2" in preview
+
+
+def test_a_namesake_with_another_npi_is_another_person(importer, organisation):
+    code = organisation["boston"].code
+    apply(
+        importer,
+        (upload(importer, csv_bytes([row(1, territory=code)])), KOLImport.objects.get())[1],
+    )
+
+    upload(importer, csv_bytes([row(1, territory=code, npi=valid_npi(2))]))
+    apply(importer, KOLImport.objects.latest("pk"))
+
+    assert sorted(KOL.objects.values_list("npi", flat=True)) == [valid_npi(1), valid_npi(2)]
+
+
+def test_a_kol_without_npi_or_institution_is_not_duplicated_on_reimport(importer, organisation):
+    content = csv_bytes(
+        [row(1, territory=organisation["boston"].code, npi="", institution="", institution_city="")]
+    )
+    apply(importer, (upload(importer, content), KOLImport.objects.get())[1])
+
+    upload(importer, content)
+    apply(importer, KOLImport.objects.latest("pk"))
+
+    assert KOL.objects.count() == 1
+
+
+def test_a_broken_quote_is_a_clear_error_not_a_crash(importer, organisation):
+    content = csv_bytes([row(1, territory=organisation["boston"].code)]) + b'"' + b"x" * 200_000
+
+    response = upload(importer, content)
+
+    assert response.status_code == 200
+    assert "cannot be read as CSV" in response.content.decode()
+    assert not KOLImport.objects.exists()
+
+
+def test_an_overlong_email_is_rejected_before_the_database_sees_it(importer, organisation):
+    long_email = "a" * 64 + "@" + ("b" * 60 + ".") * 4 + "example"
+    content = csv_bytes([row(1, territory=organisation["boston"].code, email=long_email)])
+
+    preview = upload(importer, content).content.decode()
+
+    assert "<td><code>email</code></td>" in preview
