@@ -26,4 +26,4 @@ RUN DJANGO_ENV=production SECRET_KEY=collectstatic-only REDIS_URL=redis://unused
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "msl_crm.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "msl_crm.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--access-logfile", "-"]
