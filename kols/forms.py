@@ -3,7 +3,7 @@ from django.utils.html import format_html
 
 from catalog.models import TherapeuticArea
 
-from .models import KOL, EngagementPlan, Institution
+from .models import KOL, KOL_EDITABLE_FIELDS, EngagementPlan, Institution
 from .selectors import kol_find_by_npi, kols_visible_to, territories_for_filter
 
 
@@ -18,28 +18,7 @@ class KOLForm(forms.ModelForm):
 
     class Meta:
         model = KOL
-        fields = [
-            "first_name",
-            "last_name",
-            "credentials",
-            "specialty",
-            "institution",
-            "npi",
-            "national_id",
-            "national_id_type",
-            "email",
-            "phone",
-            "city",
-            "country",
-            "territory",
-            "therapeutic_areas",
-            "tier",
-            "preferred_channel",
-            "consent_status",
-            "consent_date",
-            "consent_source",
-            "do_not_contact",
-        ]
+        fields = [*KOL_EDITABLE_FIELDS, "therapeutic_areas"]
         widgets = {
             "consent_date": forms.DateInput(attrs={"type": "date"}),
             "therapeutic_areas": forms.CheckboxSelectMultiple,
@@ -93,11 +72,7 @@ class KOLForm(forms.ModelForm):
         return [name for name in self.cleaned_data["interests_text"].split(",") if name.strip()]
 
     def service_fields(self) -> dict:
-        return {
-            name: self.cleaned_data[name]
-            for name in self.Meta.fields
-            if name != "therapeutic_areas"
-        }
+        return {name: self.cleaned_data[name] for name in KOL_EDITABLE_FIELDS}
 
 
 class ErasureForm(forms.Form):

@@ -11,6 +11,7 @@ from compliance.services import AuditItem, audit_record_many
 from .importing import ImportPreview, ParsedRow, read_kol_csv
 from .models import (
     KOL,
+    KOL_EDITABLE_FIELDS,
     ConsentStatus,
     ImportStatus,
     Institution,
@@ -20,27 +21,7 @@ from .models import (
 )
 
 BATCH_SIZE = 1000
-ROW_FIELDS = (
-    "first_name",
-    "last_name",
-    "credentials",
-    "specialty",
-    "institution",
-    "npi",
-    "national_id",
-    "national_id_type",
-    "email",
-    "phone",
-    "city",
-    "country",
-    "territory",
-    "tier",
-    "preferred_channel",
-    "consent_status",
-    "consent_date",
-    "consent_source",
-    "do_not_contact",
-)
+ROW_FIELDS = KOL_EDITABLE_FIELDS
 
 
 class ImportRefused(Exception):

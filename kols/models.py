@@ -70,6 +70,30 @@ class Tier(models.IntegerChoices):
     TIER_3 = 3, "Tier 3 (local)"
 
 
+# The KOL fields people edit (form, import, services); the rest are kept by the system.
+KOL_EDITABLE_FIELDS = (
+    "first_name",
+    "last_name",
+    "credentials",
+    "specialty",
+    "institution",
+    "npi",
+    "national_id",
+    "national_id_type",
+    "email",
+    "phone",
+    "city",
+    "country",
+    "territory",
+    "tier",
+    "preferred_channel",
+    "consent_status",
+    "consent_date",
+    "consent_source",
+    "do_not_contact",
+)
+
+
 class KOLQuerySet(models.QuerySet):
     def with_directory_columns(self):
         return self.select_related("institution", "territory").prefetch_related(

@@ -9,31 +9,9 @@ from compliance.audit_chain import snapshot, stored_snapshot
 from compliance.models import AuditAction
 from compliance.services import audit_changed, audit_created, audit_record
 
-from .models import KOL, ConsentStatus, EngagementPlan, Interest
+from .models import KOL, KOL_EDITABLE_FIELDS, ConsentStatus, EngagementPlan, Interest
 
-KOL_FIELDS = frozenset(
-    {
-        "first_name",
-        "last_name",
-        "credentials",
-        "specialty",
-        "institution",
-        "npi",
-        "national_id",
-        "national_id_type",
-        "email",
-        "phone",
-        "city",
-        "country",
-        "territory",
-        "tier",
-        "preferred_channel",
-        "consent_status",
-        "consent_date",
-        "consent_source",
-        "do_not_contact",
-    }
-)
+KOL_FIELDS = frozenset(KOL_EDITABLE_FIELDS)
 
 
 def interests_from_names(names: Iterable[str]) -> list[Interest]:
