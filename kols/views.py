@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import section_required
 
 from .briefing import briefing_sections
+from .directory import directory_rows
 from .filters import KOLFilter
 from .forms import EngagementPlanForm, ErasureForm, KOLForm
 from .permissions import may_edit_kols, may_erase_kols
@@ -34,9 +35,12 @@ def kol_list(request):
     # A tie-breaker keeps pages stable when many KOLs share a name or tier.
     results = results.order_by(*(results.query.order_by or ["last_name", "first_name"]), "pk")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    extra_columns, rows = directory_rows(list(page.object_list), request.user)
     context = {
         "filter": directory,
         "page": page,
+        "extra_columns": extra_columns,
+        "rows": rows,
         "query_string": _without_page(request),
         "may_edit": may_edit_kols(request.user),
     }

@@ -455,3 +455,37 @@ def test_the_back_button_gets_the_whole_page_and_caches_keep_the_two_apart(clien
     assert b"<html" not in partial.content
     assert b"<html" in restore.content
     assert "HX-Request" in partial["Vary"]
+
+
+@pytest.fixture
+def last_contact_column():
+    """A column as the interactions app will register one: one query per page."""
+    from kols.directory import (
+        DirectoryColumn,
+        register_directory_column,
+        unregister_directory_column,
+    )
+    from kols.models import KOL
+
+    def load_page(kols, user):
+        stamps = KOL.objects.filter(pk__in=[kol.pk for kol in kols]).values_list("pk", "city")
+        return {pk: f"seen in {city}" for pk, city in stamps}
+
+    register_directory_column(DirectoryColumn("last_contact", "Last contact", 10, load_page))
+    yield
+    unregister_directory_column("last_contact")
+
+
+def test_other_apps_add_columns_loaded_once_per_page(
+    client, msl, organisation, last_contact_column, django_assert_max_num_queries
+):
+    for _ in range(30):
+        KOLFactory(territory=organisation["boston"])
+    client.force_login(msl)
+
+    with django_assert_max_num_queries(QUERY_BUDGET + 1):
+        response = client.get("/kols/")
+
+    page = response.content.decode()
+    assert '<th scope="col" data-column="last_contact">Last contact</th>' in page
+    assert page.count("<td>seen in ") == 25
