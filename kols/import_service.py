@@ -1,6 +1,8 @@
 """Writing a checked KOL file: all rows, or only the valid ones if the user says so, in one
 transaction with bulk statements and one audit entry per KOL created or changed."""
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -232,3 +234,14 @@ def _unique(objects):
             seen.add(obj.pk)
             result.append(obj)
     return result
+
+
+STALE_PREVIEW_AGE = dt.timedelta(hours=24)
+
+
+def kol_imports_purge_stale(*, now=None) -> int:
+    """Cancel previews nobody decided on within a day, dropping the personal data they hold."""
+    cutoff = (now or timezone.now()) - STALE_PREVIEW_AGE
+    return KOLImport.objects.filter(status=ImportStatus.PREVIEWED, uploaded_at__lt=cutoff).update(
+        status=ImportStatus.CANCELLED, content=b"", finished_at=timezone.now()
+    )

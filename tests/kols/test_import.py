@@ -411,3 +411,29 @@ def test_an_overlong_email_is_rejected_before_the_database_sees_it(importer, org
     preview = upload(importer, content).content.decode()
 
     assert "<td><code>email</code></td>" in preview
+
+
+def test_previews_left_undecided_for_a_day_are_cancelled_and_emptied(importer, organisation):
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_celery_beat.models import PeriodicTask
+
+    from kols.tasks import purge_stale_kol_imports
+
+    upload(importer, csv_bytes([row(1, territory=organisation["boston"].code)]))
+    stale = KOLImport.objects.get()
+    KOLImport.objects.filter(pk=stale.pk).update(
+        uploaded_at=timezone.now() - dt.timedelta(hours=25)
+    )
+    upload(importer, csv_bytes([row(2, territory=organisation["boston"].code)]))
+    fresh = KOLImport.objects.latest("pk")
+
+    assert purge_stale_kol_imports.delay().get() == 1
+
+    stale.refresh_from_db()
+    assert (stale.status, bytes(stale.content)) == (ImportStatus.CANCELLED, b"")
+    fresh.refresh_from_db()
+    assert fresh.status == ImportStatus.PREVIEWED
+    assert bytes(fresh.content)
+    assert PeriodicTask.objects.filter(task="kols.tasks.purge_stale_kol_imports").exists()
