@@ -9,6 +9,8 @@ class AuditAction(models.TextChoices):
     CREATE = "create", "Created"
     UPDATE = "update", "Changed"
     DELETE = "delete", "Deleted"
+    # Reading out personal data (an access request) is recorded like a change to it.
+    EXPORT = "export", "Exported"
 
 
 class AppendOnlyError(Exception):

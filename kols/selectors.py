@@ -1,5 +1,8 @@
 """Reads of KOLs, scoped to what the asking user may see."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -47,8 +50,23 @@ def kol_find_by_npi(npi: str) -> KOL | None:
     return KOL.objects.filter(npi=npi).exclude(npi="").first() if npi else None
 
 
+# Other apps add what they hold about a KOL (interactions, insights, inquiries, transfers of
+# value) here, from their AppConfig.ready(): key -> (kol) -> JSON-ready value.
+_personal_data_sections: dict[str, Callable[[KOL], Any]] = {}
+
+
+def register_personal_data_section(key: str, load: Callable[[KOL], Any]) -> None:
+    _personal_data_sections[key] = load
+
+
 def kol_personal_data(kol: KOL) -> dict:
     """Everything held about the person, as a data-subject access request answer."""
+    return _core_personal_data(kol) | {
+        key: load(kol) for key, load in sorted(_personal_data_sections.items())
+    }
+
+
+def _core_personal_data(kol: KOL) -> dict:
     return {
         "kol": {
             "id": kol.pk,

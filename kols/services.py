@@ -10,6 +10,7 @@ from compliance.models import AuditAction
 from compliance.services import audit_changed, audit_created, audit_record
 
 from .models import KOL, KOL_EDITABLE_FIELDS, ConsentStatus, EngagementPlan, Interest
+from .selectors import kol_personal_data
 
 KOL_FIELDS = frozenset(KOL_EDITABLE_FIELDS)
 
@@ -118,3 +119,17 @@ def engagement_plan_save(*, actor, plan: EngagementPlan) -> EngagementPlan:
     else:
         audit_changed(actor=actor, instance=plan, before=before)
     return plan
+
+
+@transaction.atomic
+def kol_export_personal_data(*, actor, kol: KOL) -> dict:
+    """The answer to an access request, recorded in the audit trail (who read out whose data)."""
+    data = kol_personal_data(kol)
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        target=kol,
+        changes={"sections": {"before": None, "after": sorted(data)}},
+        reason="Personal data exported (access request)",
+    )
+    return data

@@ -16,8 +16,14 @@ from .directory import directory_rows
 from .filters import KOLFilter
 from .forms import EngagementPlanForm, ErasureForm, KOLForm
 from .permissions import may_edit_kols, may_erase_kols
-from .selectors import kol_get_for_user, kol_personal_data, kols_visible_to
-from .services import engagement_plan_save, kol_create, kol_erase, kol_update
+from .selectors import kol_get_for_user, kols_visible_to
+from .services import (
+    engagement_plan_save,
+    kol_create,
+    kol_erase,
+    kol_export_personal_data,
+    kol_update,
+)
 
 PAGE_SIZE = 25
 
@@ -146,7 +152,8 @@ def kol_export(request, pk):
     kol = kol_get_for_user(user=request.user, pk=pk)
     if not may_erase_kols(request.user):
         raise PermissionDenied("Only compliance may export a person's data.")
-    body = json.dumps(kol_personal_data(kol), indent=2, ensure_ascii=False, default=str)
+    data = kol_export_personal_data(actor=request.user, kol=kol)
+    body = json.dumps(data, indent=2, ensure_ascii=False, default=str)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kol-{kol.pk}-personal-data.json"'
     response["Cache-Control"] = "no-store"

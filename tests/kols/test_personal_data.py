@@ -241,3 +241,24 @@ def test_the_erasure_is_audited_without_repeating_who_was_erased(erased, complia
 def test_the_audit_chain_still_verifies_after_an_erasure(erased):
     assert AuditEntry.objects.filter(object_id=str(erased.pk)).count() == 2
     assert audit_chain_verify().ok
+
+
+def test_an_export_is_recorded_and_carries_what_other_apps_register(
+    client, compliance_user, organisation
+):
+    from compliance.models import AuditEntry
+    from kols import selectors
+    from tests.factories import KOLFactory
+
+    kol = KOLFactory(territory=organisation["boston"])
+    selectors.register_personal_data_section("interactions", lambda k: [f"met {k.last_name}"])
+    try:
+        client.force_login(compliance_user)
+        response = client.get(f"/kols/{kol.pk}/export/")
+    finally:
+        selectors._personal_data_sections.pop("interactions")
+
+    assert response.json()["interactions"] == [f"met {kol.last_name}"]
+    entry = AuditEntry.objects.get(action="export")
+    assert entry.actor_name == "compliance"
+    assert entry.object_id == str(kol.pk)
