@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('compliance', '0005_refuse_audit_changes_in_postgresql'),
+        ("compliance", "0005_refuse_audit_changes_in_postgresql"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('create', 'Created'), ('update', 'Changed'), ('delete', 'Deleted'), ('export', 'Exported')], editable=False, max_length=16),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "Created"),
+                    ("update", "Changed"),
+                    ("delete", "Deleted"),
+                    ("export", "Exported"),
+                ],
+                editable=False,
+                max_length=16,
+            ),
         ),
     ]
