@@ -94,3 +94,14 @@ def redis_url():
     except redis.exceptions.ConnectionError as error:
         pytest.fail(f"Redis is required at {url} for this test and did not answer: {error}")
     return url
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the browser tests last.
+
+    They use a live server, so each one empties the database when it ends, including the
+    rows migrations put there (beat schedules). pytest-django orders such tests after the
+    others, but pytest-playwright's parametrisation undoes that order; this puts it back.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
