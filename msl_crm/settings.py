@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "catalog",
     "compliance",
     "kols",
+    "interactions",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +250,11 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MSL CRM <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admins", address) for address in env.list("ADMINS", default=[])]
+
+# Interactions: how far back one may be logged, and how long its owner may edit it after
+# submitting before it locks (compliance can change both).
+INTERACTION_MAX_BACKDATE_DAYS = env.int("INTERACTION_MAX_BACKDATE_DAYS", default=30)
+INTERACTION_LOCK_WINDOW_HOURS = env.int("INTERACTION_LOCK_WINDOW_HOURS", default=72)
 
 # The password the demo users get from seed_demo.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="msl-demo-password")

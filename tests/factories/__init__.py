@@ -8,6 +8,7 @@ from .catalog import (
     ProductFactory,
     TherapeuticAreaFactory,
 )
+from .interactions import FollowUpFactory, InsightFactory, InteractionFactory
 from .kols import (
     AffiliationFactory,
     EngagementPlanFactory,
@@ -21,9 +22,12 @@ __all__ = [
     "AffiliationFactory",
     "ApprovedMaterialFactory",
     "EngagementPlanFactory",
+    "FollowUpFactory",
     "IndicationFactory",
+    "InsightFactory",
     "InsightTopicFactory",
     "InstitutionFactory",
+    "InteractionFactory",
     "InterestFactory",
     "KOLFactory",
     "ProductFactory",

@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+
+
+class InteractionsConfig(AppConfig):
+    name = "interactions"
+    verbose_name = "Interactions, insights and follow-ups"
+
+    def ready(self):
+        # kols/ shows what this app knows about a KOL without importing it.
+        from kols.briefing import BriefingSection, register_briefing_section
+        from kols.directory import DirectoryColumn, register_directory_column
+
+        from .selectors import kol_interaction_timeline, kol_open_follow_ups, last_interaction_dates
+
+        register_briefing_section(
+            BriefingSection(
+                "interactions",
+                "Interactions timeline",
+                10,
+                "interactions/briefing/timeline.html",
+                kol_interaction_timeline,
+            )
+        )
+        register_briefing_section(
+            BriefingSection(
+                "follow_ups",
+                "Follow-ups",
+                30,
+                "interactions/briefing/follow_ups.html",
+                kol_open_follow_ups,
+            )
+        )
+        register_directory_column(
+            DirectoryColumn("last_interaction", "Last met", 10, last_interaction_dates)
+        )

@@ -1,0 +1,44 @@
+"""Reads of interactions, scoped through accounts.scoping like every other app."""
+
+from django.db.models import Max, Q, QuerySet
+
+from accounts.scoping import scope_for_user
+
+from .models import FollowUp, FollowUpStatus, Interaction, InteractionStatus
+
+LOGGED = (InteractionStatus.SUBMITTED, InteractionStatus.LOCKED)
+
+
+def interactions_visible_to(user) -> QuerySet[Interaction]:
+    """Own interactions for MSLs, the team's for managers, all for compliance."""
+    return scope_for_user(Interaction.objects.all(), user, owner_field="owner")
+
+
+def kol_interaction_timeline(kol, user, *, limit: int = 10) -> list[Interaction]:
+    return list(
+        interactions_visible_to(user)
+        .filter(kols=kol)
+        .select_related("owner")
+        .order_by("-occurred_at", "-planned_at", "-pk")[:limit]
+    )
+
+
+def last_interaction_dates(kols, user) -> dict[int, str]:
+    """When each KOL was last met (submitted or locked), as far as `user` may see, as the
+    ISO date the pages show everywhere."""
+    rows = (
+        interactions_visible_to(user)
+        .filter(kols__in=[kol.pk for kol in kols], status__in=LOGGED)
+        .values("kols")
+        .annotate(last=Max("occurred_at"))
+    )
+    return {row["kols"]: row["last"].date().isoformat() for row in rows if row["last"]}
+
+
+def kol_open_follow_ups(kol, user) -> list[FollowUp]:
+    return list(
+        scope_for_user(FollowUp.objects.all(), user, owner_field="owner")
+        .filter(Q(kol=kol) | Q(interaction__kols=kol), status=FollowUpStatus.OPEN)
+        .distinct()
+        .order_by("due_date")[:10]
+    )

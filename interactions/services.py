@@ -1,0 +1,289 @@
+"""Writes of interactions, insights and follow-ups: the lifecycle rules live here.
+
+planned → draft → submitted → locked. The owner edits until the lock window closes; after
+that, only an amendment with a reason. Submitted interactions are never deleted.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from compliance.audit_chain import snapshot, stored_snapshot
+from compliance.models import AuditAction
+from compliance.services import AuditItem, audit_changed, audit_created, audit_record_many
+from kols.models import KOL, ConsentStatus
+
+from .models import (
+    Amendment,
+    FollowUp,
+    FollowUpStatus,
+    Insight,
+    Interaction,
+    InteractionStatus,
+)
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "type",
+        "channel",
+        "planned_at",
+        "occurred_at",
+        "duration_minutes",
+        "location",
+        "objectives",
+        "notes",
+        "off_label_discussed",
+        "adverse_event_mentioned",
+    }
+)
+RELATION_FIELDS = ("kols", "internal_attendees", "topics", "products", "materials_shared")
+
+# The compliance engine adds its checks here (restricted terms, off-label needs an inquiry,
+# certifications, required fields per type): each takes the interaction about to be
+# submitted and returns the problems, as {field: [messages]}.
+SUBMISSION_CHECKS: list[Callable[[Interaction], dict[str, list[str]]]] = []
+
+
+class InteractionConflict(Exception):
+    """Someone else saved the interaction after this user opened it."""
+
+
+def lock_window() -> dt.timedelta:
+    return dt.timedelta(hours=settings.INTERACTION_LOCK_WINDOW_HOURS)
+
+
+def check_contactable(kols: Iterable[KOL]) -> None:
+    problems = []
+    for kol in kols:
+        if kol.do_not_contact:
+            problems.append(f"{kol.display_name} has asked not to be contacted.")
+        elif kol.consent_status == ConsentStatus.WITHDRAWN:
+            problems.append(f"{kol.display_name} has withdrawn consent.")
+    if problems:
+        raise ValidationError({"kols": problems})
+
+
+def check_not_backdated(occurred_at: dt.datetime | None, *, now: dt.datetime) -> None:
+    if occurred_at is None:
+        return
+    limit = settings.INTERACTION_MAX_BACKDATE_DAYS
+    if occurred_at < now - dt.timedelta(days=limit):
+        message = f"An interaction cannot be logged more than {limit} days after it happened."
+        raise ValidationError({"occurred_at": message})
+
+
+@transaction.atomic
+def interaction_create(*, actor, kols: Iterable[KOL] = (), relations=None, **fields) -> Interaction:
+    _check_fields(fields)
+    kols = list(kols)
+    check_contactable(kols)
+    check_not_backdated(fields.get("occurred_at"), now=timezone.now())
+    interaction = Interaction(owner=actor, **fields)
+    interaction.status = (
+        InteractionStatus.PLANNED
+        if interaction.planned_at and not interaction.occurred_at
+        else InteractionStatus.DRAFT
+    )
+    interaction.full_clean()
+    interaction.save()
+    interaction.kols.set(kols)
+    for name, values in (relations or {}).items():
+        getattr(interaction, _relation(name)).set(values)
+    audit_created(actor=actor, instance=interaction)
+    return interaction
+
+
+@transaction.atomic
+def interaction_update(
+    *, actor, interaction: Interaction, version: int, kols=None, relations=None, **fields
+) -> Interaction:
+    """Change an interaction its owner may still edit; refuse a save based on a stale copy."""
+    _check_fields(fields)
+    interaction = _locked_for_owner(actor, interaction, version)
+    if interaction.status == InteractionStatus.LOCKED:
+        raise ValidationError("This interaction is locked: change it with an amendment.")
+    if interaction.status == InteractionStatus.SUBMITTED and _window_closed(interaction):
+        raise ValidationError("The edit window has closed: change it with an amendment.")
+    before = stored_snapshot(interaction)
+    now = timezone.now()
+    if "occurred_at" in fields and fields["occurred_at"] != interaction.occurred_at:
+        check_not_backdated(fields["occurred_at"], now=now)
+    for name, value in fields.items():
+        setattr(interaction, name, value)
+    if interaction.status == InteractionStatus.PLANNED and interaction.occurred_at:
+        interaction.status = InteractionStatus.DRAFT
+    interaction.version += 1
+    interaction.full_clean()
+    interaction.save()
+    if kols is not None:
+        kols = list(kols)
+        added = [kol for kol in kols if not interaction.kols.filter(pk=kol.pk).exists()]
+        check_contactable(added)
+        interaction.kols.set(kols)
+    for name, values in (relations or {}).items():
+        getattr(interaction, _relation(name)).set(values)
+    audit_changed(actor=actor, instance=interaction, before=before)
+    return interaction
+
+
+@transaction.atomic
+def interaction_submit(*, actor, interaction: Interaction, version: int) -> Interaction:
+    interaction = _locked_for_owner(actor, interaction, version)
+    if not interaction.is_editable_draft:
+        raise ValidationError("Only a planned or draft interaction can be submitted.")
+    now = timezone.now()
+    problems: dict[str, list[str]] = {}
+    if not interaction.kols.exists():
+        problems.setdefault("kols", []).append("Add at least one KOL.")
+    if interaction.occurred_at is None:
+        problems.setdefault("occurred_at", []).append("Say when the interaction took place.")
+    elif interaction.occurred_at > now:
+        problems.setdefault("occurred_at", []).append("The interaction cannot be in the future.")
+    if not interaction.channel:
+        problems.setdefault("channel", []).append("Choose the channel.")
+    for check in SUBMISSION_CHECKS:
+        for field, messages in check(interaction).items():
+            problems.setdefault(field, []).extend(messages)
+    if problems:
+        raise ValidationError(problems)
+    before = stored_snapshot(interaction)
+    interaction.status = InteractionStatus.SUBMITTED
+    interaction.first_submitted_at = interaction.first_submitted_at or now
+    interaction.submitted_at = now
+    interaction.version += 1
+    interaction.save()
+    audit_changed(actor=actor, instance=interaction, before=before, reason="Submitted")
+    return interaction
+
+
+@transaction.atomic
+def interactions_lock_due(*, now: dt.datetime | None = None) -> int:
+    """Lock every submitted interaction whose edit window has closed (the beat task)."""
+    now = now or timezone.now()
+    due = list(
+        Interaction.objects.select_for_update(skip_locked=True).filter(
+            status=InteractionStatus.SUBMITTED, submitted_at__lte=now - lock_window()
+        )
+    )
+    items = []
+    for interaction in due:
+        before = snapshot(interaction, many_to_many=False)
+        interaction.status = InteractionStatus.LOCKED
+        interaction.locked_at = now
+        interaction.version += 1
+        after = snapshot(interaction, many_to_many=False)
+        changes = {k: {"before": before[k], "after": v} for k, v in after.items() if before[k] != v}
+        items.append(AuditItem(AuditAction.UPDATE, interaction, changes, "Lock window closed"))
+    Interaction.objects.bulk_update(due, ["status", "locked_at", "version"])
+    audit_record_many(actor=None, items=items)
+    return len(due)
+
+
+@transaction.atomic
+def interaction_amend(*, actor, interaction: Interaction, reason: str, **fields) -> Amendment:
+    """Correct a locked interaction: the reason and the original values are kept."""
+    _check_fields(fields)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the interaction is being amended."})
+    interaction = _locked_for_owner(actor, interaction, version=None)
+    if interaction.status != InteractionStatus.LOCKED:
+        raise ValidationError("Only a locked interaction is amended; edit it directly.")
+    before = stored_snapshot(interaction)
+    for name, value in fields.items():
+        setattr(interaction, name, value)
+    interaction.version += 1
+    interaction.full_clean()
+    interaction.save()
+    changes = {
+        name: {"before": before.get(name), "after": value}
+        for name, value in snapshot(interaction).items()
+        if before.get(name) != value and name != "version"
+    }
+    if not changes:
+        raise ValidationError("The amendment changes nothing.")
+    amendment = Amendment.objects.create(
+        interaction=interaction, author=actor, reason=reason, changes=changes
+    )
+    audit_changed(actor=actor, instance=interaction, before=before, reason=f"Amendment: {reason}")
+    return amendment
+
+
+@transaction.atomic
+def interaction_delete(*, actor, interaction: Interaction) -> None:
+    interaction = _locked_for_owner(actor, interaction, version=None)
+    if not interaction.is_editable_draft:
+        raise ValidationError("A submitted interaction is never deleted.")
+    from compliance.services import audit_deleted
+
+    audit_deleted(actor=actor, instance=interaction)
+    interaction.delete()
+
+
+@transaction.atomic
+def insight_add(*, actor, interaction: Interaction, kol: KOL, **fields) -> Insight:
+    interaction = _locked_for_owner(actor, interaction, version=None)
+    if interaction.status == InteractionStatus.LOCKED:
+        raise ValidationError("This interaction is locked: insights can no longer be added.")
+    if not interaction.kols.filter(pk=kol.pk).exists():
+        raise ValidationError({"kol": "The insight must come from a KOL who attended."})
+    insight = Insight(interaction=interaction, kol=kol, author=actor, **fields)
+    insight.full_clean()
+    insight.save()
+    audit_created(actor=actor, instance=insight)
+    return insight
+
+
+@transaction.atomic
+def follow_up_create(*, actor, **fields) -> FollowUp:
+    follow_up = FollowUp(owner=actor, **fields)
+    follow_up.full_clean()
+    follow_up.save()
+    audit_created(actor=actor, instance=follow_up)
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_complete(*, actor, follow_up: FollowUp) -> FollowUp:
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.owner_id != actor.pk:
+        raise PermissionDenied("Only the owner completes a follow-up.")
+    if follow_up.status == FollowUpStatus.DONE:
+        return follow_up
+    before = stored_snapshot(follow_up)
+    follow_up.status = FollowUpStatus.DONE
+    follow_up.done_at = timezone.now()
+    follow_up.save()
+    audit_changed(actor=actor, instance=follow_up, before=before)
+    return follow_up
+
+
+def _locked_for_owner(actor, interaction: Interaction, version: int | None) -> Interaction:
+    current = Interaction.objects.select_for_update().get(pk=interaction.pk)
+    if current.owner_id != actor.pk:
+        raise PermissionDenied("Nobody edits another MSL's interaction.")
+    if version is not None and current.version != version:
+        raise InteractionConflict(
+            "Someone saved this interaction after you opened it, so your changes were not "
+            "saved. Copy what you wrote, reload the page, and apply it again."
+        )
+    return current
+
+
+def _window_closed(interaction: Interaction) -> bool:
+    return interaction.submitted_at <= timezone.now() - lock_window()
+
+
+def _relation(name: str) -> str:
+    if name not in RELATION_FIELDS:
+        raise ValueError(f"Not an interaction relation: {name}")
+    return name
+
+
+def _check_fields(fields: dict) -> None:
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Interaction fields not changeable here: {sorted(unknown)}")

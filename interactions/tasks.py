@@ -1,0 +1,15 @@
+import logging
+
+from celery import shared_task
+
+from .services import interactions_lock_due
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def lock_submitted_interactions() -> int:
+    locked = interactions_lock_due()
+    if locked:
+        logger.info("Locked %s interactions whose edit window closed", locked)
+    return locked

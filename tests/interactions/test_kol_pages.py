@@ -1,0 +1,76 @@
+"""What interactions add to the KOL pages: the briefing timeline and open follow-ups, and
+the directory's 'last met' column, each scoped to what the reader may see."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from interactions.services import follow_up_complete, follow_up_create, interaction_submit
+from tests.factories import InteractionFactory, KOLFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kol(organisation):
+    return KOLFactory(territory=organisation["boston"], last_name="Alvarez")
+
+
+def test_the_briefing_shows_the_interactions_and_open_follow_ups(client, msl, kol):
+    met = InteractionFactory(
+        owner=msl, kols=[kol], occurred_at=timezone.now() - dt.timedelta(days=2)
+    )
+    interaction_submit(actor=msl, interaction=met, version=met.version)
+    follow_up_create(
+        actor=msl,
+        kind="send_material",
+        description="Send the long-term data",
+        due_date=timezone.localdate() + dt.timedelta(days=2),
+        interaction=met,
+    )
+    done = follow_up_create(
+        actor=msl,
+        kind="other",
+        description="Already handled",
+        due_date=timezone.localdate(),
+        kol=kol,
+    )
+    follow_up_complete(actor=msl, follow_up=done)
+    client.force_login(msl)
+
+    page = client.get(f"/kols/{kol.pk}/").content.decode()
+
+    assert met.occurred_at.strftime("%Y-%m-%d") in page
+    assert "Submitted" in page
+    assert "Send the long-term data" in page
+    assert "Already handled" not in page
+
+
+def test_another_msls_interactions_stay_out_of_the_timeline(client, msl, manager, kol, msl2):
+    InteractionFactory(owner=msl2, kols=[kol], notes="Private notes", location="Hidden place")
+    InteractionFactory(owner=msl, kols=[kol], type="advisory_board")
+    client.force_login(msl)
+
+    page = client.get(f"/kols/{kol.pk}/").content.decode()
+
+    assert "Advisory board" in page
+    assert page.count('<li class="mb-2">') == 1
+
+
+def test_the_directory_shows_when_each_kol_was_last_met(client, msl, kol, organisation):
+    other = KOLFactory(territory=organisation["boston"], last_name="Brennan")
+    for days in (3, 10):
+        met = InteractionFactory(
+            owner=msl, kols=[kol], occurred_at=timezone.now() - dt.timedelta(days=days)
+        )
+        interaction_submit(actor=msl, interaction=met, version=met.version)
+    InteractionFactory(owner=msl, kols=[other])  # a draft is not a meeting yet
+    client.force_login(msl)
+
+    page = client.get("/kols/").content.decode()
+
+    last = (timezone.now() - dt.timedelta(days=3)).date()
+    assert '<th scope="col" data-column="last_interaction">Last met</th>' in page
+    assert f"<td>{last.isoformat()}</td>" in page
+    assert page.count("<td>—</td>") >= 1
