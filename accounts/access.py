@@ -37,7 +37,7 @@ SECTIONS: tuple[Section, ...] = (
         "interactions",
         frozenset({Role.MSL, Role.MANAGER, Role.COMPLIANCE}),
     ),
-    Section("follow_ups", "Follow-ups", "follow_ups", frozenset({Role.MSL, Role.MANAGER})),
+    Section("follow_ups", "Follow-ups", "follow_ups:list", frozenset({Role.MSL, Role.MANAGER})),
     Section(
         "inquiries",
         "Inquiries",

@@ -1,6 +1,7 @@
 """Reads of interactions, scoped through accounts.scoping like every other app."""
 
 from django.db.models import Max, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from accounts.scoping import scope_for_user
 
@@ -42,3 +43,17 @@ def kol_open_follow_ups(kol, user) -> list[FollowUp]:
         .distinct()
         .order_by("due_date")[:10]
     )
+
+
+def my_open_follow_ups(user) -> QuerySet[FollowUp]:
+    """The user's open follow-ups by due date: overdue first, then today's, then upcoming."""
+    return (
+        FollowUp.objects.filter(owner=user, status=FollowUpStatus.OPEN)
+        .select_related("kol", "interaction")
+        .order_by("due_date", "pk")
+    )
+
+
+def follow_up_get_for_owner(*, user, pk) -> FollowUp:
+    """A follow-up of the user's own; anybody else's answers 404."""
+    return get_object_or_404(FollowUp.objects.select_related("kol"), pk=pk, owner=user)
