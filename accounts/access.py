@@ -34,7 +34,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "interactions",
         "Interactions",
-        "interactions",
+        "interactions:list",
         frozenset({Role.MSL, Role.MANAGER, Role.COMPLIANCE}),
     ),
     Section("follow_ups", "Follow-ups", "follow_ups:list", frozenset({Role.MSL, Role.MANAGER})),

@@ -57,3 +57,17 @@ def my_open_follow_ups(user) -> QuerySet[FollowUp]:
 def follow_up_get_for_owner(*, user, pk) -> FollowUp:
     """A follow-up of the user's own; anybody else's answers 404."""
     return get_object_or_404(FollowUp.objects.select_related("kol"), pk=pk, owner=user)
+
+
+def interaction_get_for_user(*, user, pk) -> Interaction:
+    """The interaction if the user may see it; 404 otherwise."""
+    return get_object_or_404(interactions_visible_to(user).select_related("owner"), pk=pk)
+
+
+def interaction_list_for_user(user) -> QuerySet[Interaction]:
+    return (
+        interactions_visible_to(user)
+        .select_related("owner")
+        .prefetch_related("kols", "topics")
+        .order_by("-occurred_at", "-planned_at", "-pk")
+    )

@@ -1,13 +1,30 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import section_required
+from accounts.roles import Role
 
-from .selectors import follow_up_get_for_owner, my_open_follow_ups
-from .services import follow_up_complete
+from .filters import InteractionFilter
+from .forms import FollowUpForm, InsightForm, InteractionForm
+from .selectors import (
+    follow_up_get_for_owner,
+    interaction_get_for_user,
+    interaction_list_for_user,
+    my_open_follow_ups,
+)
+from .services import (
+    InteractionConflict,
+    follow_up_complete,
+    follow_up_create,
+    insight_add,
+    interaction_create,
+    interaction_submit,
+    interaction_update,
+)
 
 PAGE_SIZE = 25
 
@@ -29,3 +46,162 @@ def follow_up_done(request, pk):
         return render(request, "interactions/_follow_up_done.html", {"follow_up": follow_up})
     messages.success(request, f"Done: {follow_up.description}")
     return redirect("follow_ups:list")
+
+
+@section_required("interactions")
+def interaction_list(request):
+    interactions = interaction_list_for_user(request.user)
+    listing = InteractionFilter(request.GET or None, queryset=interactions, user=request.user)
+    results = interactions
+    if listing.is_bound:
+        listing.form.is_valid()
+        results = listing.filter_queryset(interactions).distinct()
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "filter": listing,
+        "page": page,
+        "query_string": params.urlencode(),
+        "may_log": request.user.has_role(Role.MSL),
+    }
+    return render(request, "interactions/interaction_list.html", context)
+
+
+@section_required("interactions")
+def interaction_detail(request, pk):
+    interaction = interaction_get_for_user(user=request.user, pk=pk)
+    is_owner = interaction.owner_id == request.user.pk
+    context = {
+        "interaction": interaction,
+        "kols": interaction.kols.all(),
+        "insights": interaction.insights.select_related("kol", "topic__parent"),
+        "follow_ups": interaction.follow_ups.all(),
+        "amendments": interaction.amendments.select_related("author"),
+        "topics": interaction.topics.select_related("parent"),
+        "materials": interaction.materials_shared.all(),
+        "is_owner": is_owner,
+        "insight_form": InsightForm(interaction=interaction) if is_owner else None,
+        "follow_up_form": FollowUpForm() if is_owner else None,
+    }
+    return render(request, "interactions/interaction_detail.html", context)
+
+
+@section_required("interactions")
+@require_http_methods(["GET", "POST"])
+def interaction_new(request):
+    if not request.user.has_role(Role.MSL):
+        raise PermissionDenied("Only MSLs log interactions.")
+    form = InteractionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            interaction = interaction_create(
+                actor=request.user,
+                kols=form.cleaned_data["kols"],
+                relations=form.relations(),
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The interaction was saved.")
+            return redirect("interactions:detail", pk=interaction.pk)
+    return render(request, "interactions/interaction_form.html", {"form": form})
+
+
+@section_required("interactions")
+@require_http_methods(["GET", "POST"])
+def interaction_edit(request, pk):
+    interaction = interaction_get_for_user(user=request.user, pk=pk)
+    if interaction.owner_id != request.user.pk:
+        raise PermissionDenied("Nobody edits another MSL's interaction.")
+    form = InteractionForm(request.POST or None, instance=interaction, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            interaction_update(
+                actor=request.user,
+                interaction=interaction,
+                version=form.cleaned_data["version"] or 0,
+                kols=form.cleaned_data["kols"],
+                relations=form.relations(),
+                **form.service_fields(),
+            )
+        except InteractionConflict as conflict:
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The interaction was saved.")
+            return redirect("interactions:detail", pk=interaction.pk)
+    context = {"form": form, "interaction": interaction}
+    return render(request, "interactions/interaction_form.html", context)
+
+
+@section_required("interactions")
+@require_POST
+def interaction_submit_view(request, pk):
+    interaction = interaction_get_for_user(user=request.user, pk=pk)
+    try:
+        interaction_submit(
+            actor=request.user,
+            interaction=interaction,
+            version=int(request.POST.get("version") or 0),
+        )
+    except (ValidationError, InteractionConflict) as error:
+        for message in getattr(error, "messages", [str(error)]):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, "Submitted. You can still correct it until the lock window closes."
+        )
+    return redirect("interactions:detail", pk=interaction.pk)
+
+
+@section_required("interactions")
+@require_POST
+def insight_new(request, pk):
+    """Add an insight from the interaction page; with htmx only the insights list changes."""
+    interaction = interaction_get_for_user(user=request.user, pk=pk)
+    form = InsightForm(request.POST, interaction=interaction)
+    if form.is_valid():
+        try:
+            insight_add(
+                actor=request.user,
+                interaction=interaction,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            form = InsightForm(interaction=interaction)
+    context = {
+        "interaction": interaction,
+        "insights": interaction.insights.select_related("kol", "topic__parent"),
+        "insight_form": form,
+        "is_owner": True,
+    }
+    if request.htmx:
+        return render(request, "interactions/_insights.html", context)
+    if form.errors:
+        messages.error(
+            request,
+            "The insight was not saved: "
+            + "; ".join(f"{field}: {', '.join(errors)}" for field, errors in form.errors.items()),
+        )
+    return redirect("interactions:detail", pk=interaction.pk)
+
+
+@section_required("interactions")
+@require_POST
+def follow_up_new(request, pk):
+    interaction = interaction_get_for_user(user=request.user, pk=pk)
+    if interaction.owner_id != request.user.pk:
+        raise PermissionDenied("Only the owner plans this interaction's follow-ups.")
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        follow_up_create(actor=request.user, interaction=interaction, **form.cleaned_data)
+        messages.success(request, "Follow-up added.")
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"Follow-up not added: {field}: {', '.join(errors)}")
+    return redirect("interactions:detail", pk=interaction.pk)

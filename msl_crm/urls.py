@@ -15,10 +15,10 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("kols/", include("kols.urls")),
+    path("interactions/", include("interactions.urls")),
     path("follow-ups/", include("interactions.follow_up_urls")),
     # Sections whose apps have not landed yet; each app replaces its line with an include.
     path("today/", section_placeholder("today"), name="today"),
-    path("interactions/", section_placeholder("interactions"), name="interactions"),
     path("inquiries/", section_placeholder("inquiries"), name="inquiries"),
     path("literature/", section_placeholder("literature"), name="literature"),
     path("events/", section_placeholder("events"), name="events"),

@@ -98,3 +98,16 @@ def test_a_missing_page_is_a_404_inside_the_layout(client, msl, settings):
     assert response.status_code == 404
     assert b"Page not found" in response.content
     assert b"navbar" in response.content
+
+
+def test_htmx_is_told_not_to_write_inline_styles_the_policy_refuses(page):
+    import json
+    import re as regex
+
+    html = page.content.decode()
+    config = json.loads(regex.search(r"name=\"htmx-config\" content='([^']+)'", html).group(1))
+
+    assert config["includeIndicatorStyles"] is False
+    assert "style" not in config["attributesToSettle"]
+    assert "{#" not in html, "a template comment leaked into the page"
+    assert "{%" not in html

@@ -1,0 +1,32 @@
+import django_filters
+
+from catalog.selectors import insight_topic_choices
+from kols.selectors import kols_visible_to
+
+from .models import Interaction, InteractionStatus
+
+
+class InteractionFilter(django_filters.FilterSet):
+    occurred = django_filters.DateFromToRangeFilter(
+        field_name="occurred_at__date",
+        label="Date (from, to)",
+        widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=InteractionStatus.choices, empty_label="Any status"
+    )
+    kol = django_filters.ModelChoiceFilter(
+        field_name="kols", queryset=None, label="KOL", empty_label="Any KOL"
+    )
+    topic = django_filters.ModelChoiceFilter(
+        field_name="topics", queryset=None, label="Topic", empty_label="Any topic"
+    )
+
+    class Meta:
+        model = Interaction
+        fields = ["occurred", "status", "kol", "topic"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["kol"].queryset = kols_visible_to(user).order_by("last_name", "first_name")
+        self.filters["topic"].queryset = insight_topic_choices()

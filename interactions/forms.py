@@ -1,0 +1,98 @@
+from django import forms
+
+from accounts.models import User
+from catalog.models import Product
+from catalog.selectors import insight_topic_choices, materials_offerable
+from kols.selectors import kols_visible_to
+
+from .models import FollowUp, Insight, Interaction
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class InteractionForm(forms.ModelForm):
+    """Plan or log an interaction. `version` carries the copy the user opened, so a save
+    over someone else's newer save is refused instead of overwriting it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "kols",
+            "type",
+            "channel",
+            "planned_at",
+            "occurred_at",
+            "duration_minutes",
+            "location",
+            "internal_attendees",
+            "objectives",
+            "topics",
+            "products",
+            "materials_shared",
+            "notes",
+            "off_label_discussed",
+            "adverse_event_mentioned",
+        ]
+        widgets = {
+            "planned_at": DATETIME_WIDGET,
+            "occurred_at": DATETIME_WIDGET,
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 6}),
+            "kols": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        labels = {"kols": "KOLs", "materials_shared": "Approved materials shared"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kols"].queryset = kols_visible_to(user).order_by("last_name", "first_name")
+        self.fields["kols"].help_text = "Hold Ctrl (Cmd on a Mac) to choose several."
+        self.fields["internal_attendees"].queryset = User.objects.filter(is_active=True).exclude(
+            pk=user.pk
+        )
+        self.fields["topics"].queryset = insight_topic_choices()
+        self.fields["products"].queryset = Product.objects.order_by("name")
+        # Expired materials are never offered; reactive-only ones wait for a linked inquiry.
+        self.fields["materials_shared"].queryset = materials_offerable()
+        self.fields["channel"].required = False
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def relations(self) -> dict:
+        names = ("internal_attendees", "topics", "products", "materials_shared")
+        return {name: self.cleaned_data[name] for name in names}
+
+    def service_fields(self) -> dict:
+        skip = {"kols", "internal_attendees", "topics", "products", "materials_shared"}
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name not in skip}
+
+
+class InsightForm(forms.ModelForm):
+    class Meta:
+        model = Insight
+        fields = ["kol", "topic", "category", "sentiment", "importance", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        labels = {"kol": "From KOL"}
+
+    def __init__(self, *args, interaction, **kwargs):
+        super().__init__(*args, **kwargs)
+        attendees = list(interaction.kols.all())
+        self.fields["kol"].queryset = interaction.kols.all()
+        if len(attendees) == 1:
+            self.fields["kol"].initial = attendees[0].pk  # one attendee: nothing to choose
+        self.fields["topic"].queryset = insight_topic_choices()
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["kind", "description", "due_date"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+
+
+class AmendmentForm(forms.Form):
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}))
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), help_text="Why the record is being corrected."
+    )

@@ -1,0 +1,223 @@
+"""The interaction pages: log, edit, submit, add insights inline, plan follow-ups."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from interactions.models import FollowUp, Insight, Interaction, InteractionStatus
+from tests.factories import InsightTopicFactory, InteractionFactory, KOLFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kol(organisation):
+    return KOLFactory(territory=organisation["boston"], last_name="Alvarez")
+
+
+@pytest.fixture
+def topic(db):
+    return InsightTopicFactory(
+        name="Long-term outcomes", parent=InsightTopicFactory(name="Efficacy")
+    )
+
+
+def log_data(kol, **changes):
+    data = {
+        "kols": [kol.pk],
+        "type": "one_to_one",
+        "channel": "in_person",
+        "occurred_at": (timezone.localtime() - dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": "45",
+        "notes": "Discussed five-year outcomes.",
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_msl_logs_a_meeting_and_lands_on_it(client, msl, kol):
+    client.force_login(msl)
+
+    response = client.post("/interactions/new/", log_data(kol), follow=True)
+
+    interaction = Interaction.objects.get()
+    assert response.redirect_chain[-1][0] == f"/interactions/{interaction.pk}/"
+    assert interaction.owner == msl
+    assert interaction.status == InteractionStatus.DRAFT
+    assert list(interaction.kols.all()) == [kol]
+    assert "Discussed five-year outcomes." in response.content.decode()
+
+
+def test_a_do_not_contact_kol_is_refused_with_the_reason(client, msl, organisation):
+    blocked = KOLFactory(territory=organisation["boston"], do_not_contact=True)
+    client.force_login(msl)
+
+    response = client.post("/interactions/new/", log_data(blocked))
+
+    assert "has asked not to be contacted" in response.content.decode()
+    assert not Interaction.objects.exists()
+
+
+def test_a_kol_outside_the_territories_cannot_be_chosen(client, msl, organisation):
+    foreign = KOLFactory(territory=organisation["bay_area"])
+    client.force_login(msl)
+
+    response = client.post("/interactions/new/", log_data(foreign))
+
+    assert "Select a valid choice" in response.content.decode()
+    assert not Interaction.objects.exists()
+
+
+def test_submitting_from_the_page(client, msl, kol):
+    interaction = InteractionFactory(owner=msl, kols=[kol])
+    client.force_login(msl)
+
+    response = client.post(
+        f"/interactions/{interaction.pk}/submit/", {"version": interaction.version}, follow=True
+    )
+
+    assert "Submitted." in response.content.decode()
+    assert Interaction.objects.get(pk=interaction.pk).status == InteractionStatus.SUBMITTED
+
+
+def test_submitting_without_a_kol_explains_what_is_missing(client, msl):
+    interaction = InteractionFactory(owner=msl)
+    client.force_login(msl)
+
+    response = client.post(
+        f"/interactions/{interaction.pk}/submit/", {"version": interaction.version}, follow=True
+    )
+
+    assert "Add at least one KOL." in response.content.decode()
+    assert Interaction.objects.get(pk=interaction.pk).status == InteractionStatus.DRAFT
+
+
+def test_the_second_of_two_edits_from_the_same_copy_is_refused(client, msl, kol):
+    interaction = InteractionFactory(owner=msl, kols=[kol])
+    opened = interaction.version
+    client.force_login(msl)
+    client.post(
+        f"/interactions/{interaction.pk}/edit/", log_data(kol, notes="First", version=opened)
+    )
+
+    response = client.post(
+        f"/interactions/{interaction.pk}/edit/", log_data(kol, notes="Second", version=opened)
+    )
+
+    assert "your changes were not saved" in response.content.decode()
+    assert "Second" in response.content.decode(), "what the user typed is still on the page"
+    assert Interaction.objects.get(pk=interaction.pk).notes == "First"
+
+
+def test_insights_are_added_inline_with_htmx(client, msl, kol, topic):
+    interaction = InteractionFactory(owner=msl, kols=[kol])
+    client.force_login(msl)
+    insight = {
+        "kol": kol.pk,
+        "topic": topic.pk,
+        "category": "unmet_need",
+        "sentiment": "negative",
+        "importance": "3",
+        "text": "Too few options after relapse.",
+    }
+
+    first = client.post(
+        f"/interactions/{interaction.pk}/insights/", insight, HTTP_HX_REQUEST="true"
+    )
+    second = client.post(
+        f"/interactions/{interaction.pk}/insights/",
+        insight | {"text": "Wants real-world data."},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert b"<html" not in second.content
+    assert "Too few options after relapse." in second.content.decode()
+    assert "Wants real-world data." in second.content.decode()
+    assert first.status_code == second.status_code == 200
+    assert Insight.objects.count() == 2
+
+
+def test_an_invalid_inline_insight_shows_its_errors_in_place(client, msl, kol):
+    interaction = InteractionFactory(owner=msl, kols=[kol])
+    client.force_login(msl)
+
+    response = client.post(
+        f"/interactions/{interaction.pk}/insights/", {"kol": kol.pk}, HTTP_HX_REQUEST="true"
+    )
+
+    assert "This field is required." in response.content.decode()
+    assert not Insight.objects.exists()
+
+
+def test_a_follow_up_is_planned_from_the_interaction(client, msl, kol):
+    interaction = InteractionFactory(owner=msl, kols=[kol])
+    client.force_login(msl)
+    due = timezone.localdate() + dt.timedelta(days=7)
+
+    client.post(
+        f"/interactions/{interaction.pk}/follow-ups/",
+        {"kind": "send_material", "description": "Send the poster", "due_date": due.isoformat()},
+    )
+
+    follow_up = FollowUp.objects.get()
+    assert (follow_up.owner, follow_up.interaction, follow_up.due_date) == (msl, interaction, due)
+
+
+def test_another_msls_interaction_is_not_found(client, msl2, msl, kol):
+    interaction = InteractionFactory(owner=msl, kols=[kol])
+    client.force_login(msl2)
+
+    for url in ("", "edit/"):
+        assert client.get(f"/interactions/{interaction.pk}/{url}").status_code == 404
+    assert client.post(f"/interactions/{interaction.pk}/submit/").status_code == 404
+
+
+def test_a_manager_reads_the_teams_interactions_but_cannot_edit(client, manager, msl, kol):
+    interaction = InteractionFactory(owner=msl, kols=[kol])
+    client.force_login(manager)
+
+    assert (
+        client.get("/interactions/").content.decode().count('data-testid="interaction-link"') == 1
+    )
+    assert client.get(f"/interactions/{interaction.pk}/").status_code == 200
+    assert client.get(f"/interactions/{interaction.pk}/edit/").status_code == 403
+    assert client.get("/interactions/new/").status_code == 403
+
+
+def test_the_list_filters_by_status_and_kol(client, msl, kol, organisation):
+    other = KOLFactory(territory=organisation["boston"])
+    InteractionFactory(owner=msl, kols=[kol], status=InteractionStatus.PLANNED)
+    InteractionFactory(owner=msl, kols=[other])
+    client.force_login(msl)
+
+    planned = client.get("/interactions/?status=planned").content.decode()
+    with_kol = client.get(f"/interactions/?kol={other.pk}").content.decode()
+
+    assert planned.count('data-testid="interaction-link"') == 1
+    assert with_kol.count('data-testid="interaction-link"') == 1
+    assert other.display_name in with_kol
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_list_and_detail_cost_the_same_queries_however_much_there_is(
+    client, msl, kol, topic, count, django_assert_max_num_queries
+):
+    interactions = [InteractionFactory(owner=msl, kols=[kol]) for _ in range(count)]
+    for interaction in interactions[:5]:
+        interaction.topics.add(topic)
+        Insight.objects.create(
+            interaction=interaction,
+            kol=kol,
+            author=msl,
+            topic=topic,
+            category="access",
+            sentiment="neutral",
+            text="Formulary delays.",
+        )
+    client.force_login(msl)
+
+    with django_assert_max_num_queries(12):
+        client.get("/interactions/")
+    with django_assert_max_num_queries(16):
+        client.get(f"/interactions/{interactions[0].pk}/")
