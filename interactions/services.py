@@ -9,12 +9,20 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from compliance.audit_chain import snapshot, stored_snapshot
 from compliance.models import AuditAction
-from compliance.services import AuditItem, audit_changed, audit_created, audit_record_many
+from compliance.services import (
+    AuditItem,
+    audit_changed,
+    audit_created,
+    audit_deleted,
+    audit_record_many,
+)
 from kols.models import KOL, ConsentStatus
 
 from .models import (
@@ -217,8 +225,6 @@ def interaction_delete(*, actor, interaction: Interaction) -> None:
     interaction = _locked_for_owner(actor, interaction, version=None)
     if not interaction.is_editable_draft:
         raise ValidationError("A submitted interaction is never deleted.")
-    from compliance.services import audit_deleted
-
     audit_deleted(actor=actor, instance=interaction)
     interaction.delete()
 
@@ -287,3 +293,33 @@ def _check_fields(fields: dict) -> None:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Interaction fields not changeable here: {sorted(unknown)}")
+
+
+def follow_up_digests_send(*, today: dt.date | None = None) -> int:
+    """E-mail each user with open follow-ups due today or overdue one list of them."""
+    today = today or timezone.localdate()
+    due = (
+        FollowUp.objects.filter(status=FollowUpStatus.OPEN, due_date__lte=today)
+        .exclude(owner__email="")
+        .select_related("owner", "kol")
+        .order_by("owner_id", "due_date", "pk")
+    )
+    by_owner: dict[int, list[FollowUp]] = {}
+    for follow_up in due:
+        by_owner.setdefault(follow_up.owner_id, []).append(follow_up)
+    messages = []
+    for follow_ups in by_owner.values():
+        owner = follow_ups[0].owner
+        overdue = sum(1 for follow_up in follow_ups if follow_up.due_date < today)
+        context = {"owner": owner, "follow_ups": follow_ups, "today": today, "overdue": overdue}
+        messages.append(
+            EmailMessage(
+                subject=f"Follow-ups: {len(follow_ups) - overdue} due today, {overdue} overdue",
+                body=render_to_string("emails/follow_up_digest.txt", context),
+                to=[owner.email],
+            )
+        )
+    if messages:
+        with get_connection() as connection:
+            connection.send_messages(messages)
+    return len(messages)

@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from .services import interactions_lock_due
+from .services import follow_up_digests_send, interactions_lock_due
 
 logger = logging.getLogger(__name__)
 
@@ -13,3 +13,10 @@ def lock_submitted_interactions() -> int:
     if locked:
         logger.info("Locked %s interactions whose edit window closed", locked)
     return locked
+
+
+@shared_task
+def send_follow_up_digests() -> int:
+    sent = follow_up_digests_send()
+    logger.info("Sent %s follow-up digests", sent)
+    return sent

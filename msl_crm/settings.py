@@ -259,6 +259,7 @@ INTERACTION_LOCK_WINDOW_HOURS = env.int("INTERACTION_LOCK_WINDOW_HOURS", default
 # The password the demo users get from seed_demo.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="msl-demo-password")
 DEMO_KOLS_PER_TERRITORY = env.int("DEMO_KOLS_PER_TERRITORY", default=80)
+DEMO_HISTORY_WEEKS = env.int("DEMO_HISTORY_WEEKS", default=26)
 
 LOGGING = {
     "version": 1,

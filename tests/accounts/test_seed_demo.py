@@ -8,6 +8,14 @@ from compliance.selectors import audit_chain_verify
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _small_demo(settings):
+    # The people and places are what these tests check; a big history only costs time.
+    settings.DEMO_KOLS_PER_TERRITORY = 5
+    settings.DEMO_HISTORY_WEEKS = 2
+
+
 DEMO_HOMES = {
     "msl": "/today/",
     "msl2": "/today/",

@@ -54,6 +54,7 @@ def demo_users(live_server, settings):
     """
     # A handful of KOLs per territory shows every page; the full demo only costs time here.
     settings.DEMO_KOLS_PER_TERRITORY = 6
+    settings.DEMO_HISTORY_WEEKS = 2
     call_command("seed_demo", stdout=io.StringIO())
     return settings.DEMO_PASSWORD
 
