@@ -197,3 +197,17 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.description} (due {self.due_date})"
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a user's iCalendar feed. Only a hash is kept: whoever reads the
+    database cannot subscribe to anyone's calendar."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    rotated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

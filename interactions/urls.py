@@ -7,6 +7,7 @@ app_name = "interactions"
 urlpatterns = [
     path("", views.interaction_list, name="list"),
     path("new/", views.interaction_new, name="new"),
+    path("calendar/", views.calendar_settings, name="calendar"),
     path("<int:pk>/", views.interaction_detail, name="detail"),
     path("<int:pk>/edit/", views.interaction_edit, name="edit"),
     path("<int:pk>/submit/", views.interaction_submit_view, name="submit"),

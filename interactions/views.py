@@ -1,15 +1,20 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import section_required
 from accounts.roles import Role
 
+from .calendar import calendar_feed_owner, calendar_feed_rotate, calendar_for
 from .filters import InteractionFilter
 from .forms import FollowUpForm, InsightForm, InteractionForm
+from .models import CalendarFeed
 from .selectors import (
     follow_up_get_for_owner,
     interaction_get_for_user,
@@ -205,3 +210,26 @@ def follow_up_new(request, pk):
         for field, errors in form.errors.items():
             messages.error(request, f"Follow-up not added: {field}: {', '.join(errors)}")
     return redirect("interactions:detail", pk=interaction.pk)
+
+
+@section_required("interactions")
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request):
+    new_url = None
+    if request.method == "POST":
+        token = calendar_feed_rotate(user=request.user)
+        new_url = request.build_absolute_uri(reverse("calendar_feed", args=[token]))
+        messages.success(request, "A new calendar address was made; the old one no longer works.")
+    has_feed = CalendarFeed.objects.filter(user=request.user).exists()
+    return render(request, "interactions/calendar.html", {"new_url": new_url, "has_feed": has_feed})
+
+
+@never_cache
+def calendar_feed(request, token):
+    """No login: calendar apps cannot sign in. The unguessable address is the credential."""
+    owner = calendar_feed_owner(token)
+    if owner is None:
+        raise Http404("No such calendar.")
+    response = HttpResponse(calendar_for(owner), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="msl-crm.ics"'
+    return response

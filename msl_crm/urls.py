@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from interactions import views as interaction_views
 
 from .views import section_placeholder
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("kols/", include("kols.urls")),
     path("interactions/", include("interactions.urls")),
     path("follow-ups/", include("interactions.follow_up_urls")),
+    path("calendar/<str:token>.ics", interaction_views.calendar_feed, name="calendar_feed"),
     # Sections whose apps have not landed yet; each app replaces its line with an include.
     path("today/", section_placeholder("today"), name="today"),
     path("inquiries/", section_placeholder("inquiries"), name="inquiries"),
