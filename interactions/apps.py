@@ -10,7 +10,12 @@ class InteractionsConfig(AppConfig):
         from kols.briefing import BriefingSection, register_briefing_section
         from kols.directory import DirectoryColumn, register_directory_column
 
-        from .selectors import kol_interaction_timeline, kol_open_follow_ups, last_interaction_dates
+        from .selectors import (
+            kol_insights,
+            kol_interaction_timeline,
+            kol_open_follow_ups,
+            last_interaction_dates,
+        )
 
         register_briefing_section(
             BriefingSection(
@@ -19,6 +24,15 @@ class InteractionsConfig(AppConfig):
                 10,
                 "interactions/briefing/timeline.html",
                 kol_interaction_timeline,
+            )
+        )
+        register_briefing_section(
+            BriefingSection(
+                "insights",
+                "Insights from this KOL",
+                15,
+                "interactions/briefing/insights.html",
+                kol_insights,
             )
         )
         register_briefing_section(

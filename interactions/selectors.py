@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.scoping import scope_for_user
 
-from .models import FollowUp, FollowUpStatus, Interaction, InteractionStatus
+from .models import FollowUp, FollowUpStatus, Insight, Interaction, InteractionStatus
 
 LOGGED = (InteractionStatus.SUBMITTED, InteractionStatus.LOCKED)
 
@@ -70,4 +70,13 @@ def interaction_list_for_user(user) -> QuerySet[Interaction]:
         .select_related("owner")
         .prefetch_related("kols", "topics")
         .order_by("-occurred_at", "-planned_at", "-pk")
+    )
+
+
+def kol_insights(kol, user, *, limit: int = 10):
+    """What the KOL said, from interactions the reader may see, newest first."""
+    return list(
+        Insight.objects.filter(kol=kol, interaction__in=interactions_visible_to(user))
+        .select_related("topic__parent")
+        .order_by("-created_at")[:limit]
     )

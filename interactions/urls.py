@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.interaction_detail, name="detail"),
     path("<int:pk>/edit/", views.interaction_edit, name="edit"),
     path("<int:pk>/submit/", views.interaction_submit_view, name="submit"),
+    path("<int:pk>/amend/", views.interaction_amend_view, name="amend"),
     path("<int:pk>/insights/", views.insight_new, name="insight_new"),
     path("<int:pk>/follow-ups/", views.follow_up_new, name="follow_up_new"),
 ]

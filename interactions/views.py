@@ -13,7 +13,7 @@ from accounts.roles import Role
 
 from .calendar import calendar_feed_owner, calendar_feed_rotate, calendar_for
 from .filters import InteractionFilter
-from .forms import FollowUpForm, InsightForm, InteractionForm
+from .forms import AmendmentForm, FollowUpForm, InsightForm, InteractionForm
 from .models import CalendarFeed
 from .selectors import (
     follow_up_get_for_owner,
@@ -26,6 +26,7 @@ from .services import (
     follow_up_complete,
     follow_up_create,
     insight_add,
+    interaction_amend,
     interaction_create,
     interaction_submit,
     interaction_update,
@@ -233,3 +234,27 @@ def calendar_feed(request, token):
     response = HttpResponse(calendar_for(owner), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="msl-crm.ics"'
     return response
+
+
+@section_required("interactions")
+@require_http_methods(["GET", "POST"])
+def interaction_amend_view(request, pk):
+    interaction = interaction_get_for_user(user=request.user, pk=pk)
+    if interaction.owner_id != request.user.pk:
+        raise PermissionDenied("Nobody amends another MSL's interaction.")
+    form = AmendmentForm(request.POST or None, initial={"notes": interaction.notes})
+    if request.method == "POST" and form.is_valid():
+        try:
+            interaction_amend(
+                actor=request.user,
+                interaction=interaction,
+                reason=form.cleaned_data["reason"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The amendment was recorded; the original stays visible.")
+            return redirect("interactions:detail", pk=interaction.pk)
+    context = {"form": form, "interaction": interaction}
+    return render(request, "interactions/amendment_form.html", context)

@@ -221,3 +221,48 @@ def test_list_and_detail_cost_the_same_queries_however_much_there_is(
         client.get("/interactions/")
     with django_assert_max_num_queries(16):
         client.get(f"/interactions/{interactions[0].pk}/")
+
+
+def test_a_locked_interaction_is_amended_from_its_page_keeping_the_original(client, msl, kol):
+    interaction = InteractionFactory(
+        owner=msl,
+        kols=[kol],
+        status=InteractionStatus.LOCKED,
+        notes="Dose of 10 mg",
+        first_submitted_at=timezone.now(),
+        submitted_at=timezone.now(),
+    )
+    client.force_login(msl)
+
+    assert b"Amend" in client.get(f"/interactions/{interaction.pk}/").content
+    refused = client.post(f"/interactions/{interaction.pk}/amend/", {"notes": "Dose of 20 mg"})
+    response = client.post(
+        f"/interactions/{interaction.pk}/amend/",
+        {"notes": "Dose of 20 mg", "reason": "Typing error"},
+        follow=True,
+    )
+
+    assert "This field is required." in refused.content.decode()
+    page = response.content.decode()
+    assert "Typing error" in page
+    assert "Dose of 10 mg" in page, "the original stays visible"
+    assert Interaction.objects.get(pk=interaction.pk).notes == "Dose of 20 mg"
+
+
+def test_the_briefing_lists_the_insights_the_kol_gave(client, msl, kol, topic):
+    interaction = InteractionFactory(owner=msl, kols=[kol])
+    Insight.objects.create(
+        interaction=interaction,
+        kol=kol,
+        author=msl,
+        topic=topic,
+        category="access",
+        sentiment="negative",
+        text="Formulary delays of six weeks.",
+    )
+    client.force_login(msl)
+
+    page = client.get(f"/kols/{kol.pk}/").content.decode()
+
+    assert "Insights from this KOL" in page
+    assert "Formulary delays of six weeks." in page
