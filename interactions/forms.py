@@ -46,7 +46,14 @@ class InteractionForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kols"].queryset = kols_visible_to(user).order_by("last_name", "first_name")
+        self.fields["kols"].queryset = (
+            kols_visible_to(user).select_related("institution").order_by("last_name", "first_name")
+        )
+        # The label carries what the filter box searches: name, specialty and institution.
+        self.fields["kols"].label_from_instance = lambda kol: (
+            f"{kol.display_name} · {kol.specialty}"
+            + (f" · {kol.institution.name}" if kol.institution else "")
+        )
         self.fields["kols"].help_text = "Hold Ctrl (Cmd on a Mac) to choose several."
         self.fields["internal_attendees"].queryset = User.objects.filter(is_active=True).exclude(
             pk=user.pk

@@ -28,7 +28,14 @@ def test_plan_log_capture_insights_follow_up_submit(
 
     # Plan it for tomorrow.
     page.goto(live_server.url + "/interactions/new/")
+    # Search as you type narrows the list; what was chosen stays chosen.
+    page.locator("#kol-filter").fill(first.last_name)
+    expect(page.locator(f'#id_kols option[value="{first.pk}"]')).to_be_visible()
+    expect(page.locator(f'#id_kols option[value="{second.pk}"]')).to_be_hidden()
+    page.locator("#id_kols").select_option([str(first.pk)])
+    page.locator("#kol-filter").fill(second.last_name)
     page.locator("#id_kols").select_option([str(first.pk), str(second.pk)])
+    expect(page.locator("#kols-chosen")).to_contain_text(first.display_name)
     tomorrow = timezone.localtime() + dt.timedelta(days=1)
     page.locator("#id_planned_at").fill(tomorrow.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Save").click()
