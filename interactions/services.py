@@ -129,7 +129,8 @@ def interaction_update(
     interaction.save()
     if kols is not None:
         kols = list(kols)
-        added = [kol for kol in kols if not interaction.kols.filter(pk=kol.pk).exists()]
+        attending = set(interaction.kols.values_list("pk", flat=True))
+        added = [kol for kol in kols if kol.pk not in attending]
         check_contactable(added)
         interaction.kols.set(kols)
     for name, values in (relations or {}).items():
@@ -245,6 +246,10 @@ def insight_add(*, actor, interaction: Interaction, kol: KOL, **fields) -> Insig
 
 @transaction.atomic
 def follow_up_create(*, actor, **fields) -> FollowUp:
+    due = fields.get("due_date")
+    if isinstance(due, dt.date) and due < timezone.localdate():
+        # A follow-up born overdue is a typing error far more often than a plan.
+        raise ValidationError({"due_date": "A new follow-up cannot be due in the past."})
     follow_up = FollowUp(owner=actor, **fields)
     follow_up.full_clean()
     follow_up.save()

@@ -205,11 +205,16 @@ def follow_up_new(request, pk):
         raise PermissionDenied("Only the owner plans this interaction's follow-ups.")
     form = FollowUpForm(request.POST)
     if form.is_valid():
-        follow_up_create(actor=request.user, interaction=interaction, **form.cleaned_data)
-        messages.success(request, "Follow-up added.")
-    else:
+        try:
+            follow_up_create(actor=request.user, interaction=interaction, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.errors:
         for field, errors in form.errors.items():
-            messages.error(request, f"Follow-up not added: {field}: {', '.join(errors)}")
+            label = field if field != "__all__" else "follow-up"
+            messages.error(request, f"Follow-up not added: {label}: {', '.join(errors)}")
+    else:
+        messages.success(request, "Follow-up added.")
     return redirect("interactions:detail", pk=interaction.pk)
 
 

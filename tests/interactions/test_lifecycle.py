@@ -280,3 +280,29 @@ def test_the_admin_shows_interactions_read_only(client, admin_user, draft):
 
     assert client.get(f"/admin/interactions/interaction/{draft.pk}/change/").status_code == 200
     assert client.get("/admin/interactions/interaction/add/").status_code == 403
+
+
+def test_a_new_follow_up_cannot_be_due_in_the_past(msl):
+    from interactions.models import FollowUp
+    from interactions.services import follow_up_create
+
+    with pytest.raises(ValidationError, match="cannot be due in the past"):
+        follow_up_create(
+            actor=msl,
+            kind="other",
+            description="Late",
+            due_date=timezone.localdate() - dt.timedelta(days=1),
+        )
+    assert not FollowUp.objects.exists()
+
+
+def test_changing_attendees_checks_only_the_added_kols(msl, kol, draft, organisation):
+    kol.do_not_contact = True  # became do-not-contact after the meeting was logged
+    kol.save()
+    newcomer = KOLFactory(territory=organisation["boston"])
+
+    updated = interaction_update(
+        actor=msl, interaction=draft, version=draft.version, kols=[kol, newcomer]
+    )
+
+    assert set(updated.kols.all()) == {kol, newcomer}

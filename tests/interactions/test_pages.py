@@ -266,3 +266,18 @@ def test_the_briefing_lists_the_insights_the_kol_gave(client, msl, kol, topic):
 
     assert "Insights from this KOL" in page
     assert "Formulary delays of six weeks." in page
+
+
+def test_a_follow_up_due_in_the_past_is_refused_with_the_reason(client, msl, kol):
+    interaction = InteractionFactory(owner=msl, kols=[kol])
+    client.force_login(msl)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+
+    response = client.post(
+        f"/interactions/{interaction.pk}/follow-ups/",
+        {"kind": "other", "description": "Late", "due_date": yesterday.isoformat()},
+        follow=True,
+    )
+
+    assert "cannot be due in the past" in response.content.decode()
+    assert not FollowUp.objects.exists()
