@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .models import AuditChainVerification, AuditEntry
+from .admin_audit import AuditedAdminMixin
+from .models import AuditChainVerification, AuditEntry, RequiredInteractionField
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -42,3 +43,9 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 class AuditChainVerificationAdmin(ReadOnlyAdmin):
     list_display = ["verified_at", "ok", "entries_checked", "broken_sequence"]
     list_filter = ["ok"]
+
+
+@admin.register(RequiredInteractionField)
+class RequiredInteractionFieldAdmin(AuditedAdminMixin):
+    list_display = ["interaction_type", "field", "created_at"]
+    list_filter = ["interaction_type"]

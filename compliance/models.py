@@ -2,6 +2,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from interactions.models import InteractionType
+
 GENESIS_HASH = "0" * 64
 
 
@@ -121,3 +123,36 @@ class AuditChainVerification(models.Model):
     def __str__(self) -> str:
         outcome = "intact" if self.ok else f"broken at #{self.broken_sequence}"
         return f"Audit chain {outcome} ({self.verified_at:%Y-%m-%d %H:%M} UTC)"
+
+
+class RequirableInteractionField(models.TextChoices):
+    """Interaction fields an admin may make mandatory for submission, per interaction type."""
+
+    OBJECTIVES = "objectives", "Objectives (pre-call plan)"
+    NOTES = "notes", "Notes"
+    LOCATION = "location", "Location"
+    DURATION = "duration_minutes", "Duration"
+    PLANNED_AT = "planned_at", "Planned time"
+    TOPICS = "topics", "Topics"
+    PRODUCTS = "products", "Products discussed"
+    INTERNAL_ATTENDEES = "internal_attendees", "Internal attendees"
+    MATERIALS = "materials_shared", "Approved materials shared"
+
+
+class RequiredInteractionField(models.Model):
+    """An admin's rule: interactions of this type are not submitted without this field."""
+
+    interaction_type = models.CharField(max_length=20, choices=InteractionType.choices)
+    field = models.CharField(max_length=30, choices=RequirableInteractionField.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["interaction_type", "field"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interaction_type", "field"], name="required_field_once_per_type"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()} required for {self.get_interaction_type_display()}"

@@ -98,8 +98,28 @@ class FollowUpForm(forms.ModelForm):
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
 
 
-class AmendmentForm(forms.Form):
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}))
+class AmendmentForm(forms.ModelForm):
+    """Corrects the written record of a locked interaction; the original values stay on the
+    amendment, so the page can show what was first submitted."""
+
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), help_text="Why the record is being corrected."
     )
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "duration_minutes",
+            "location",
+            "objectives",
+            "notes",
+            "off_label_discussed",
+            "adverse_event_mentioned",
+        ]
+        widgets = {
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def amended_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

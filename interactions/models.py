@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 
@@ -101,6 +102,17 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"Amendment of {self.interaction} ({self.created_at:%Y-%m-%d})"
+
+    def change_rows(self) -> list[tuple[str, object, object]]:
+        """(field label, value before, value after) for each amended field, for display."""
+        rows = []
+        for name, change in self.changes.items():
+            try:
+                label = Interaction._meta.get_field(name).verbose_name
+            except FieldDoesNotExist:
+                label = name.replace("_", " ")
+            rows.append((label[:1].upper() + label[1:], change["before"], change["after"]))
+        return rows
 
 
 class InsightCategory(models.TextChoices):

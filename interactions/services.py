@@ -222,6 +222,26 @@ def interaction_amend(*, actor, interaction: Interaction, reason: str, **fields)
 
 
 @transaction.atomic
+def interaction_unlock(*, actor, interaction: Interaction, reason: str) -> Interaction:
+    """Return a submitted or locked interaction to its owner as a draft (an admin's
+    correction). The first-submitted time stays, so the record still shows when it was
+    first reported."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the interaction is being unlocked."})
+    interaction = Interaction.objects.select_for_update().get(pk=interaction.pk)
+    if interaction.is_editable_draft:
+        raise ValidationError(f"{interaction} is not submitted; there is nothing to unlock.")
+    before = stored_snapshot(interaction)
+    interaction.status = InteractionStatus.DRAFT
+    interaction.submitted_at = None
+    interaction.locked_at = None
+    interaction.version += 1
+    interaction.save()
+    audit_changed(actor=actor, instance=interaction, before=before, reason=f"Unlocked: {reason}")
+    return interaction
+
+
+@transaction.atomic
 def interaction_delete(*, actor, interaction: Interaction) -> None:
     interaction = _locked_for_owner(actor, interaction, version=None)
     if not interaction.is_editable_draft:

@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -247,14 +249,16 @@ def interaction_amend_view(request, pk):
     interaction = interaction_get_for_user(user=request.user, pk=pk)
     if interaction.owner_id != request.user.pk:
         raise PermissionDenied("Nobody amends another MSL's interaction.")
-    form = AmendmentForm(request.POST or None, initial={"notes": interaction.notes})
+    # Bound to a copy: a refused amendment must not leave the page showing unsaved values
+    # as if they were the record.
+    form = AmendmentForm(request.POST or None, instance=copy.copy(interaction))
     if request.method == "POST" and form.is_valid():
         try:
             interaction_amend(
                 actor=request.user,
                 interaction=interaction,
                 reason=form.cleaned_data["reason"],
-                notes=form.cleaned_data["notes"],
+                **form.amended_fields(),
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from interactions.services import (
     interaction_create,
     interaction_delete,
     interaction_submit,
+    interaction_unlock,
     interaction_update,
     interactions_lock_due,
 )
@@ -195,13 +197,56 @@ def test_a_locked_interaction_changes_only_by_amendment_keeping_the_original(msl
 def test_unlocking_keeps_the_first_submitted_time(msl, draft):
     done = submitted(msl, draft)
     first = done.first_submitted_at
-    Interaction.objects.filter(pk=done.pk).update(status=InteractionStatus.DRAFT)
+    interactions_lock_due(now=timezone.now() + dt.timedelta(days=10))
 
+    with pytest.raises(ValidationError, match="Say why"):
+        interaction_unlock(actor=None, interaction=done, reason="")
+    unlocked = interaction_unlock(actor=None, interaction=done, reason="Wrong KOL recorded")
+    with pytest.raises(ValidationError, match="nothing to unlock"):
+        interaction_unlock(actor=None, interaction=done, reason="Again")
     with time_machine.travel(timezone.now() + dt.timedelta(hours=1), tick=False):
         again = submitted(msl, Interaction.objects.get(pk=done.pk))
 
+    assert (unlocked.status, unlocked.locked_at, unlocked.submitted_at) == ("draft", None, None)
     assert again.first_submitted_at == first
     assert again.submitted_at > first
+    assert AuditEntry.objects.filter(reason="Unlocked: Wrong KOL recorded").count() == 1
+
+
+def test_compliance_unlocks_from_the_admin_with_a_reason(client, msl, draft, compliance_user):
+    done = submitted(msl, draft)
+    compliance_user.is_staff = True
+    compliance_user.save()
+    compliance_user.user_permissions.add(Permission.objects.get(codename="view_interaction"))
+    client.force_login(compliance_user)
+    action = {"action": "unlock_for_correction", "_selected_action": [done.pk]}
+
+    asked = client.post("/admin/interactions/interaction/", action)
+    client.post("/admin/interactions/interaction/", {**action, "reason": "Duplicate entry"})
+
+    assert "Unlock interactions for correction" in asked.content.decode()
+    stored = Interaction.objects.get(pk=done.pk)
+    assert stored.status == InteractionStatus.DRAFT
+    assert stored.first_submitted_at == done.first_submitted_at
+    entry = AuditEntry.objects.filter(object_id=str(done.pk)).order_by("sequence").last()
+    assert (entry.actor_name, entry.reason) == (
+        compliance_user.username,
+        "Unlocked: Duplicate entry",
+    )
+
+
+def test_the_unlock_action_is_offered_only_to_compliance(client, admin_user, manager, draft):
+    manager.is_staff = True
+    manager.is_superuser = False
+    manager.save()
+    manager.user_permissions.add(Permission.objects.get(codename="view_interaction"))
+    client.force_login(manager)
+    as_manager = client.get("/admin/interactions/interaction/").content.decode()
+    client.force_login(admin_user)
+    as_admin = client.get("/admin/interactions/interaction/").content.decode()
+
+    assert "unlock_for_correction" not in as_manager
+    assert "unlock_for_correction" in as_admin
 
 
 def test_submitted_interactions_are_never_deleted_drafts_may_be(msl, kol, draft):

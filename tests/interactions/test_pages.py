@@ -235,18 +235,40 @@ def test_a_locked_interaction_is_amended_from_its_page_keeping_the_original(clie
     client.force_login(msl)
 
     assert b"Amend" in client.get(f"/interactions/{interaction.pk}/").content
-    refused = client.post(f"/interactions/{interaction.pk}/amend/", {"notes": "Dose of 20 mg"})
+    amended = {"notes": "Dose of 20 mg", "duration_minutes": "45", "location": "Ward 4"}
+    refused = client.post(f"/interactions/{interaction.pk}/amend/", amended)
     response = client.post(
         f"/interactions/{interaction.pk}/amend/",
-        {"notes": "Dose of 20 mg", "reason": "Typing error"},
+        {**amended, "reason": "Typing error"},
         follow=True,
     )
 
     assert "This field is required." in refused.content.decode()
     page = response.content.decode()
     assert "Typing error" in page
-    assert "Dose of 10 mg" in page, "the original stays visible"
-    assert Interaction.objects.get(pk=interaction.pk).notes == "Dose of 20 mg"
+    assert "Notes was:</span> Dose of 10 mg" in page, "the original stays visible"
+    assert 'Location was:</span> — <span class="text-body-secondary">· now:</span> Ward 4' in page
+    stored = Interaction.objects.get(pk=interaction.pk)
+    assert (stored.notes, stored.location, stored.status) == ("Dose of 20 mg", "Ward 4", "locked")
+
+
+def test_an_amendment_that_changes_nothing_is_refused_on_the_page(client, msl, kol):
+    interaction = InteractionFactory(
+        owner=msl,
+        kols=[kol],
+        status=InteractionStatus.LOCKED,
+        first_submitted_at=timezone.now(),
+        submitted_at=timezone.now(),
+    )
+    client.force_login(msl)
+
+    response = client.post(
+        f"/interactions/{interaction.pk}/amend/",
+        {"notes": interaction.notes, "duration_minutes": "45", "reason": "Nothing really"},
+    )
+
+    assert "The amendment changes nothing." in response.content.decode()
+    assert not interaction.amendments.exists()
 
 
 def test_the_briefing_lists_the_insights_the_kol_gave(client, msl, kol, topic):
