@@ -41,7 +41,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "inquiries",
         "Inquiries",
-        "inquiries",
+        "inquiries:list",
         frozenset({Role.MSL, Role.MANAGER, Role.MEDICAL_INFORMATION, Role.COMPLIANCE}),
     ),
     Section(
@@ -67,7 +67,7 @@ SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 HOME_URL_NAME_BY_ROLE: tuple[tuple[Role, str], ...] = (
     (Role.MSL, "today"),
     (Role.MANAGER, "reports"),
-    (Role.MEDICAL_INFORMATION, "inquiries"),
+    (Role.MEDICAL_INFORMATION, "inquiries:list"),
     (Role.COMPLIANCE, "compliance"),
     (Role.VIEWER, "reports"),
 )

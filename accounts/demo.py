@@ -36,6 +36,10 @@ DEMO_USERS = (
     DemoUser(
         "medinfo", "Priya", "Raman", "Medical Information Specialist", (Role.MEDICAL_INFORMATION,)
     ),
+    # A second reviewer: custom inquiry responses need two Medical Information people.
+    DemoUser(
+        "medinfo2", "Marco", "Bianchi", "Medical Information Manager", (Role.MEDICAL_INFORMATION,)
+    ),
     DemoUser("compliance", "Daniel", "Moreau", "Medical Compliance Officer", (Role.COMPLIANCE,)),
     DemoUser("viewer", "Tom", "Alvarez", "Marketing Insights Lead", (Role.VIEWER,)),
     DemoUser("admin", "Alex", "Admin", "System administrator", (), is_superuser=True),

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import ApprovedMaterial, InsightTopic, MaterialUse, TherapeuticArea
 
@@ -21,11 +21,16 @@ def insight_topic_choices() -> QuerySet[InsightTopic]:
 
 
 def materials_offerable(
-    *, on: dt.date | None = None, include_reactive: bool = False
+    *, on: dt.date | None = None, include_reactive: bool | Q = False
 ) -> QuerySet[ApprovedMaterial]:
     """Materials an MSL may share: never an expired one; reactive-only ones only when the
-    conversation answers an unsolicited request."""
+    conversation answers an unsolicited request. `include_reactive` may be a condition
+    naming which reactive-only ones that request covers."""
     materials = ApprovedMaterial.objects.offerable(on=on)
-    if not include_reactive:
+    if include_reactive is False:
         materials = materials.filter(use=MaterialUse.PROACTIVE)
+    elif isinstance(include_reactive, Q):
+        materials = materials.filter(
+            Q(use=MaterialUse.PROACTIVE) | (Q(use=MaterialUse.REACTIVE_ONLY) & include_reactive)
+        ).distinct()
     return materials.select_related("therapeutic_area").prefetch_related("products")

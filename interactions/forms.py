@@ -1,11 +1,13 @@
 from django import forms
+from django.db.models import Q
 
 from accounts.models import User
-from catalog.models import Product
-from catalog.selectors import insight_topic_choices, materials_offerable
+from catalog.models import ApprovedMaterial, MaterialUse, Product
+from catalog.selectors import insight_topic_choices
 from kols.selectors import kols_visible_to
 
 from .models import FollowUp, Insight, Interaction
+from .services import shareable_materials
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -60,11 +62,34 @@ class InteractionForm(forms.ModelForm):
         )
         self.fields["topics"].queryset = insight_topic_choices()
         self.fields["products"].queryset = Product.objects.order_by("name")
-        # Expired materials are never offered; reactive-only ones wait for a linked inquiry.
-        self.fields["materials_shared"].queryset = materials_offerable()
+        # Expired materials are never offered; reactive-only ones only where an unsolicited
+        # inquiry or a documented interest of an attendee covers them.
+        shareable = shareable_materials(
+            self.instance if self.instance.pk else None, self._attendees()
+        )
+        if self.instance.pk:
+            # Materials already recorded as shared stay choosable after they expire, so
+            # editing a draft never silently drops them.
+            shareable = ApprovedMaterial.objects.filter(
+                Q(pk__in=shareable.values("pk")) | Q(interactions=self.instance)
+            ).distinct()
+        self.fields["materials_shared"].queryset = shareable
+        self.fields["materials_shared"].label_from_instance = lambda material: (
+            f"{material} (reactive only)"
+            if material.use == MaterialUse.REACTIVE_ONLY
+            else str(material)
+        )
         self.fields["channel"].required = False
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+
+    def _attendees(self):
+        if self.is_bound:
+            chosen = [pk for pk in self.data.getlist("kols") if str(pk).isdigit()]
+            return self.fields["kols"].queryset.filter(pk__in=chosen)
+        if self.instance.pk:
+            return self.instance.kols.all()
+        return self.fields["kols"].queryset.filter(pk__in=self.initial.get("kols") or [])
 
     def relations(self) -> dict:
         names = ("internal_attendees", "topics", "products", "materials_shared")

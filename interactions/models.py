@@ -198,6 +198,14 @@ class FollowUp(models.Model):
     kol = models.ForeignKey(
         KOL, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
     )
+    # By name: inquiries build on interactions, not the other way round.
+    inquiry = models.ForeignKey(
+        "inquiries.MedicalInquiry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+    )
     done_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -11,9 +11,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from catalog.models import MaterialUse
+from catalog.selectors import materials_offerable
 from compliance.audit_chain import snapshot, stored_snapshot
 from compliance.models import AuditAction
 from compliance.services import (
@@ -56,6 +59,12 @@ RELATION_FIELDS = ("kols", "internal_attendees", "topics", "products", "material
 SUBMISSION_CHECKS: list[Callable[[Interaction], dict[str, list[str]]]] = []
 
 
+# Which reactive-only materials an interaction may share is for the inquiries app to say
+# (a linked unsolicited inquiry, a valid documented interest): each callable takes the
+# interaction (None while it is new) and its KOLs and returns a condition on materials.
+REACTIVE_MATERIAL_GROUNDS: list[Callable[[Interaction | None, list[KOL]], Q]] = []
+
+
 class InteractionConflict(Exception):
     """Someone else saved the interaction after this user opened it."""
 
@@ -75,6 +84,38 @@ def check_contactable(kols: Iterable[KOL]) -> None:
         raise ValidationError({"kols": problems})
 
 
+def shareable_materials(interaction: Interaction | None, kols: Iterable[KOL]):
+    """Unexpired materials this interaction may share, reactive-only ones included where an
+    unsolicited request covers them."""
+    kols = list(kols)
+    grounds = Q(pk__in=[])
+    for condition in REACTIVE_MATERIAL_GROUNDS:
+        grounds |= condition(interaction, kols)
+    return materials_offerable(include_reactive=grounds)
+
+
+def check_materials(interaction: Interaction | None, kols: Iterable[KOL], materials) -> None:
+    materials = list(materials)
+    allowed = set(
+        shareable_materials(interaction, kols)
+        .filter(pk__in=[material.pk for material in materials])
+        .values_list("pk", flat=True)
+    )
+    problems = []
+    for material in materials:
+        if material.pk in allowed:
+            continue
+        if material.use == MaterialUse.REACTIVE_ONLY and material.expires_on > timezone.localdate():
+            problems.append(
+                f"{material} is reactive-only: share it only in answer to an unsolicited "
+                "inquiry raised from this interaction, or on a KOL's valid documented interest."
+            )
+        else:
+            problems.append(f"{material} has expired or is not yet approved.")
+    if problems:
+        raise ValidationError({"materials_shared": problems})
+
+
 def check_not_backdated(occurred_at: dt.datetime | None, *, now: dt.datetime) -> None:
     if occurred_at is None:
         return
@@ -90,6 +131,9 @@ def interaction_create(*, actor, kols: Iterable[KOL] = (), relations=None, **fie
     kols = list(kols)
     check_contactable(kols)
     check_not_backdated(fields.get("occurred_at"), now=timezone.now())
+    relations = relations or {}
+    if "materials_shared" in relations:
+        check_materials(None, kols, relations["materials_shared"])
     interaction = Interaction(owner=actor, **fields)
     interaction.status = (
         InteractionStatus.PLANNED
@@ -99,7 +143,7 @@ def interaction_create(*, actor, kols: Iterable[KOL] = (), relations=None, **fie
     interaction.full_clean()
     interaction.save()
     interaction.kols.set(kols)
-    for name, values in (relations or {}).items():
+    for name, values in relations.items():
         getattr(interaction, _relation(name)).set(values)
     audit_created(actor=actor, instance=interaction)
     return interaction
@@ -133,7 +177,13 @@ def interaction_update(
         added = [kol for kol in kols if kol.pk not in attending]
         check_contactable(added)
         interaction.kols.set(kols)
-    for name, values in (relations or {}).items():
+    relations = relations or {}
+    if "materials_shared" in relations:
+        current = set(interaction.materials_shared.values_list("pk", flat=True))
+        # What was shared under grounds that have since lapsed stays on the record.
+        added = [m for m in relations["materials_shared"] if m.pk not in current]
+        check_materials(interaction, interaction.kols.all(), added)
+    for name, values in relations.items():
         getattr(interaction, _relation(name)).set(values)
     audit_changed(actor=actor, instance=interaction, before=before)
     return interaction
@@ -265,12 +315,14 @@ def insight_add(*, actor, interaction: Interaction, kol: KOL, **fields) -> Insig
 
 
 @transaction.atomic
-def follow_up_create(*, actor, **fields) -> FollowUp:
+def follow_up_create(*, actor, owner=None, **fields) -> FollowUp:
+    """A follow-up for `owner` (by default the actor: another app may plan one for an MSL,
+    as Medical Information does when an answer is delivered)."""
     due = fields.get("due_date")
     if isinstance(due, dt.date) and due < timezone.localdate():
         # A follow-up born overdue is a typing error far more often than a plan.
         raise ValidationError({"due_date": "A new follow-up cannot be due in the past."})
-    follow_up = FollowUp(owner=actor, **fields)
+    follow_up = FollowUp(owner=owner or actor, **fields)
     follow_up.full_clean()
     follow_up.save()
     audit_created(actor=actor, instance=follow_up)

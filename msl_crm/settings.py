@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "compliance",
     "kols",
     "interactions",
+    "inquiries",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ DEMO_HOMES = {
     "msl2": "/today/",
     "manager": "/reports/",
     "medinfo": "/inquiries/",
+    "medinfo2": "/inquiries/",
     "compliance": "/compliance/",
     "viewer": "/reports/",
     "admin": "/admin/",

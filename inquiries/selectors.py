@@ -1,0 +1,186 @@
+"""Reads of inquiries. Who sees what:
+
+- Medical Information and compliance: every inquiry;
+- an MSL: the inquiries they raised; a manager: those raised by their team;
+- an off-label inquiry's content (question, KOL, answer) only to the raising MSL, Medical
+  Information and compliance; a manager sees that it exists and its status, nothing more;
+- viewers: nothing.
+"""
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.roles import Role
+from accounts.scoping import scope_for_user, sees_everything
+
+from .deadlines import add_business_days
+from .models import (
+    ACTIVE_STATUSES,
+    DocumentedInterest,
+    InquiryStatus,
+    MedicalInquiry,
+    StandardResponse,
+)
+
+QUEUE_VIEWS = {
+    "unassigned": "Unassigned",
+    "mine": "Assigned to me",
+    "due_soon": "Due soon",
+    "overdue": "Overdue",
+    "open": "All open",
+    "done": "Delivered and closed",
+}
+
+
+def works_inquiries(user) -> bool:
+    return user.is_active and (user.has_role(Role.MEDICAL_INFORMATION) or sees_everything(user))
+
+
+def inquiries_visible_to(user) -> QuerySet[MedicalInquiry]:
+    if not user.is_authenticated:
+        return MedicalInquiry.objects.none()
+    if works_inquiries(user):
+        return MedicalInquiry.objects.all()
+    return scope_for_user(MedicalInquiry.objects.all(), user, owner_field="raised_by")
+
+
+def content_visible(user, inquiry: MedicalInquiry) -> bool:
+    """May `user` read what was asked and answered (not only that the inquiry exists)?"""
+    return not inquiry.off_label or inquiry.raised_by_id == user.pk or works_inquiries(user)
+
+
+def inquiry_get_for_user(*, user, pk) -> MedicalInquiry:
+    return get_object_or_404(
+        inquiries_visible_to(user).select_related(
+            "kol", "raised_by", "assignee", "product", "topic__parent", "interaction"
+        ),
+        pk=pk,
+    )
+
+
+def inquiry_list_for_user(user, *, view: str | None = None, today: dt.date | None = None):
+    today = today or timezone.localdate()
+    inquiries = inquiries_visible_to(user).select_related("kol", "raised_by", "assignee", "product")
+    if view == "unassigned":
+        inquiries = inquiries.filter(status=InquiryStatus.OPEN)
+    elif view == "mine":
+        inquiries = inquiries.filter(assignee=user, status__in=ACTIVE_STATUSES)
+    elif view == "due_soon":
+        inquiries = inquiries.filter(
+            status__in=ACTIVE_STATUSES,
+            deadline__gte=today,
+            deadline__lte=add_business_days(today, 1),
+        )
+    elif view == "overdue":
+        inquiries = inquiries.overdue(today)
+    elif view == "open":
+        inquiries = inquiries.filter(status__in=ACTIVE_STATUSES)
+    elif view == "done":
+        return inquiries.exclude(status__in=ACTIVE_STATUSES).order_by("-created_at", "-pk")
+    return inquiries.order_by("deadline", "pk")
+
+
+def queue_counts(user, *, today: dt.date | None = None) -> dict[str, int]:
+    """How many inquiries each queue tab holds, in one query."""
+    today = today or timezone.localdate()
+    active = Q(status__in=ACTIVE_STATUSES)
+    return inquiries_visible_to(user).aggregate(
+        unassigned=Count("pk", filter=Q(status=InquiryStatus.OPEN)),
+        mine=Count("pk", filter=active & Q(assignee=user)),
+        due_soon=Count(
+            "pk",
+            filter=active & Q(deadline__gte=today, deadline__lte=add_business_days(today, 1)),
+        ),
+        overdue=Count("pk", filter=active & Q(deadline__lt=today)),
+        open=Count("pk", filter=active),
+    )
+
+
+def kol_recent_inquiries(kol, user, *, days: int = 180, limit: int = 10) -> list[MedicalInquiry]:
+    """Open inquiries and those of the last months, for the KOL briefing; each carries
+    `content_hidden` for the off-label ones the reader may only know exist."""
+    since = timezone.now() - dt.timedelta(days=days)
+    inquiries = list(
+        inquiries_visible_to(user)
+        .filter(Q(status__in=ACTIVE_STATUSES) | Q(created_at__gte=since), kol=kol)
+        .select_related("product")
+        .order_by("-created_at")[:limit]
+    )
+    for inquiry in inquiries:
+        inquiry.content_hidden = not content_visible(user, inquiry)
+    return inquiries
+
+
+def usable_standard_responses(product=None) -> QuerySet[StandardResponse]:
+    responses = StandardResponse.objects.usable().select_related("product")
+    if product is not None:
+        responses = responses.filter(Q(product=product) | Q(product__isnull=True))
+    return responses.order_by("title", "-version")
+
+
+def valid_interests(kols, *, on: dt.date | None = None) -> QuerySet[DocumentedInterest]:
+    on = on or timezone.localdate()
+    return DocumentedInterest.objects.filter(kol__in=kols, valid_until__gte=on)
+
+
+def interests_visible_to(user) -> QuerySet[DocumentedInterest]:
+    if works_inquiries(user):
+        return DocumentedInterest.objects.all()
+    return scope_for_user(DocumentedInterest.objects.all(), user, owner_field="raised_by")
+
+
+def reactive_materials_grounds(interaction, kols) -> Q:
+    """Which reactive-only materials an interaction may share: all of them once it is linked
+    to an unsolicited inquiry; otherwise those for the products of the attending KOLs'
+    still-valid documented interests."""
+    if interaction is not None and interaction.pk and interaction.inquiries.exists():
+        return Q(pk__isnull=False)
+    products = valid_interests(list(kols)).values("product")
+    return Q(products__in=products)
+
+
+@dataclass(frozen=True)
+class InquiryMetric:
+    product: str
+    urgency: str
+    answered: int
+    median_hours: float
+    within_service_level: float  # share, 0..1
+
+
+def inquiry_metrics(*, since: dt.datetime | None = None) -> list[InquiryMetric]:
+    """Per product and urgency: answered inquiries, the median hours from raising to
+    delivery, and the share delivered by the deadline. For the reports dashboard."""
+    delivered = MedicalInquiry.objects.filter(
+        status__in=[InquiryStatus.DELIVERED, InquiryStatus.CLOSED], delivered_at__isnull=False
+    )
+    if since is not None:
+        delivered = delivered.filter(created_at__gte=since)
+    rows = delivered.values_list(
+        "product__name",
+        "urgency",
+        "created_at",
+        "delivered_at",
+        "deadline",
+        "delivery__delivered_on",
+    )
+    groups: dict[tuple[str, str], list[tuple[float, bool]]] = {}
+    for product, urgency, created, delivered_at, deadline, delivered_on in rows:
+        hours = (delivered_at - created).total_seconds() / 3600
+        on_time = (delivered_on or timezone.localdate(delivered_at)) <= deadline
+        groups.setdefault((product or "No product", urgency), []).append((hours, on_time))
+    return [
+        InquiryMetric(
+            product=product,
+            urgency=urgency,
+            answered=len(values),
+            median_hours=round(statistics.median(h for h, _ in values), 1),
+            within_service_level=sum(on_time for _, on_time in values) / len(values),
+        )
+        for (product, urgency), values in sorted(groups.items())
+    ]
