@@ -44,7 +44,16 @@ def to_json_value(value: Any) -> Any:
     Dates, decimals and UUIDs become strings (DjangoJSONEncoder), and so do floats:
     PostgreSQL's jsonb rewrites some of them (1e16, -0.0) and refuses NaN.
     """
-    return _floats_as_text(json.loads(json.dumps(value, cls=DjangoJSONEncoder)))
+    return _floats_as_text(json.loads(json.dumps(value, cls=AuditJSONEncoder)))
+
+
+class AuditJSONEncoder(DjangoJSONEncoder):
+    def default(self, o):
+        # Binary content (a signature image) is recorded by its digest: the trail proves
+        # which image was stored without copying it.
+        if isinstance(o, (bytes, memoryview)):
+            return f"sha256:{hashlib.sha256(bytes(o)).hexdigest()}"
+        return super().default(o)
 
 
 def _floats_as_text(value: Any) -> Any:

@@ -9,7 +9,7 @@ class InquiriesConfig(AppConfig):
         from interactions.services import REACTIVE_MATERIAL_GROUNDS
         from kols.briefing import BriefingSection, register_briefing_section
 
-        from .selectors import kol_recent_inquiries, reactive_materials_grounds
+        from .selectors import kol_inquiry_briefing, reactive_materials_grounds
 
         if reactive_materials_grounds not in REACTIVE_MATERIAL_GROUNDS:
             REACTIVE_MATERIAL_GROUNDS.append(reactive_materials_grounds)
@@ -20,6 +20,6 @@ class InquiriesConfig(AppConfig):
                 "Medical inquiries",
                 20,
                 "inquiries/briefing/inquiries.html",
-                kol_recent_inquiries,
+                kol_inquiry_briefing,
             )
         )

@@ -150,7 +150,7 @@ def _inquiry(rng, msl, kol, products, topics, medinfo, standards, path, days_ago
         deadline=add_business_days(timezone.localdate(raised), 1 if urgency == "urgent" else 5),
         status=path[-1],
     )
-    MedicalInquiry.objects.filter(pk=inquiry.pk).update(created_at=raised)
+    inquiry.created_at = raised  # saved with the rest below; auto_now_add set it to now
     author = medinfo[0]
     moment = raised
     previous = ""
@@ -161,7 +161,9 @@ def _inquiry(rng, msl, kol, products, topics, medinfo, standards, path, days_ago
             actor=actor,
             from_status=previous,
             to_status=status,
-            note="Demo history" if status != InquiryStatus.CANCELLED else "KOL found the answer",
+            note="The KOL found the answer in a publication"
+            if status == InquiryStatus.CANCELLED
+            else "",
             occurred_at=moment,
         )
         previous = status

@@ -53,8 +53,16 @@ class UnsolicitedRequestForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kol"].queryset = kols_visible_to(user).order_by("last_name", "first_name")
+        self.fields["kol"].queryset = (
+            kols_visible_to(user).select_related("institution").order_by("last_name", "first_name")
+        )
         self.fields["kol"].label = "KOL"
+        # A listbox the search box above it filters (static/js/option-filter.js).
+        self.fields["kol"].widget.attrs["size"] = 6
+        self.fields["kol"].label_from_instance = lambda kol: (
+            f"{kol.display_name} · {kol.specialty}"
+            + (f" · {kol.institution.name}" if kol.institution else "")
+        )
         self.fields["topic"].queryset = insight_topic_choices()
         self.fields["product"].queryset = Product.objects.order_by("name")
         self.fields["requested_at"].widget = DATETIME_WIDGET

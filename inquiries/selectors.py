@@ -11,7 +11,7 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -57,7 +57,7 @@ def content_visible(user, inquiry: MedicalInquiry) -> bool:
 def inquiry_get_for_user(*, user, pk) -> MedicalInquiry:
     return get_object_or_404(
         inquiries_visible_to(user).select_related(
-            "kol", "raised_by", "assignee", "product", "topic__parent", "interaction"
+            "kol__institution", "raised_by", "assignee", "product", "topic__parent", "interaction"
         ),
         pk=pk,
     )
@@ -82,6 +82,12 @@ def inquiry_list_for_user(user, *, view: str | None = None, today: dt.date | Non
         inquiries = inquiries.filter(status__in=ACTIVE_STATUSES)
     elif view == "done":
         return inquiries.exclude(status__in=ACTIVE_STATUSES).order_by("-created_at", "-pk")
+    elif view is None:
+        # The MSL's and manager's list: what is still owed an answer first, by deadline,
+        # then the answered ones, newest first.
+        return inquiries.annotate(
+            answered=Case(When(status__in=ACTIVE_STATUSES, then=0), default=1)
+        ).order_by("answered", "deadline", "-created_at", "-pk")
     return inquiries.order_by("deadline", "pk")
 
 
@@ -114,6 +120,20 @@ def kol_recent_inquiries(kol, user, *, days: int = 180, limit: int = 10) -> list
     for inquiry in inquiries:
         inquiry.content_hidden = not content_visible(user, inquiry)
     return inquiries
+
+
+def kol_inquiry_briefing(kol, user) -> dict:
+    """The briefing's inquiries section: recent inquiries and the documented interests that
+    still allow proactive follow-up."""
+    return {
+        "kol": kol,
+        "inquiries": kol_recent_inquiries(kol, user),
+        "interests": list(
+            interests_visible_to(user)
+            .filter(kol=kol, valid_until__gte=timezone.localdate())
+            .select_related("product", "topic__parent")
+        ),
+    }
 
 
 def usable_standard_responses(product=None) -> QuerySet[StandardResponse]:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import section_required
 from accounts.roles import Role
 from interactions.selectors import interaction_get_for_user
-from kols.selectors import kol_get_for_user
+from kols.selectors import kol_get_for_user, kols_visible_to
 
 from . import services
 from .forms import (
@@ -291,6 +291,8 @@ def _detail_context(request, inquiry, bound=None) -> dict:
         "follow_ups": inquiry.follow_ups.all() if is_raiser else [],
         "forms": forms,
         "may_edit": is_raiser and status == InquiryStatus.OPEN,
+        # Medical Information reads the KOL context here, not in the KOL directory.
+        "kol_linkable": show and kols_visible_to(user).filter(pk=inquiry.kol_id).exists(),
         "is_overdue": inquiry.is_overdue(),
     }
 

@@ -88,6 +88,7 @@ def interaction_detail(request, pk):
         "amendments": interaction.amendments.select_related("author"),
         "topics": interaction.topics.select_related("parent"),
         "materials": interaction.materials_shared.all(),
+        "inquiries": interaction.inquiries.all(),
         "is_owner": is_owner,
         "insight_form": InsightForm(interaction=interaction) if is_owner else None,
         "follow_up_form": FollowUpForm() if is_owner else None,

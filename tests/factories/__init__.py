@@ -8,6 +8,11 @@ from .catalog import (
     ProductFactory,
     TherapeuticAreaFactory,
 )
+from .inquiries import (
+    DocumentedInterestFactory,
+    MedicalInquiryFactory,
+    StandardResponseFactory,
+)
 from .interactions import FollowUpFactory, InsightFactory, InteractionFactory
 from .kols import (
     AffiliationFactory,
@@ -21,6 +26,7 @@ from .kols import (
 __all__ = [
     "AffiliationFactory",
     "ApprovedMaterialFactory",
+    "DocumentedInterestFactory",
     "EngagementPlanFactory",
     "FollowUpFactory",
     "IndicationFactory",
@@ -30,7 +36,9 @@ __all__ = [
     "InteractionFactory",
     "InterestFactory",
     "KOLFactory",
+    "MedicalInquiryFactory",
     "ProductFactory",
+    "StandardResponseFactory",
     "TeamFactory",
     "TerritoryFactory",
     "TherapeuticAreaFactory",

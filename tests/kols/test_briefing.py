@@ -20,9 +20,9 @@ from tests.kols.pages import text
 pytestmark = pytest.mark.django_db
 
 # Session, user, roles, the KOL with institution and territory, areas, interests,
-# affiliations, plans, and one query per section another app fills (interactions, insights
-# and follow-ups so far); placeholder sections load nothing.
-QUERY_BUDGET = 11
+# affiliations, plans, and the queries of the sections other apps fill (interactions,
+# insights, follow-ups, inquiries and documented interests); placeholders load nothing.
+QUERY_BUDGET = 13
 
 
 @pytest.fixture
