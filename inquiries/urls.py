@@ -11,6 +11,7 @@ urlpatterns = [
     path("interests/new/", views.interest_new, name="interest_new"),
     path("<int:pk>/", views.inquiry_detail, name="detail"),
     path("<int:pk>/edit/", views.inquiry_edit, name="edit"),
+    path("<int:pk>/follow-ups/new/", views.inquiry_follow_up, name="follow_up_new"),
     path("<int:pk>/signature.png", views.signature_image, name="signature"),
     path("<int:pk>/<slug:action>/", views.inquiry_act, name="act"),
 ]

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import section_required
 from accounts.roles import Role
 from interactions.selectors import interaction_get_for_user
+from interactions.views import follow_up_page
 from kols.selectors import kol_get_for_user, kols_visible_to
 
 from . import services
@@ -138,6 +139,20 @@ def inquiry_act(request, pk, action):
             return redirect(inquiry)
     context = _detail_context(request, inquiry, bound={action: form})
     return render(request, "inquiries/inquiry_detail.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inquiry_follow_up(request, pk):
+    inquiry = inquiry_get_for_user(user=request.user, pk=pk)
+    if inquiry.raised_by_id != request.user.pk:
+        raise PermissionDenied("The MSL who raised the inquiry plans its follow-ups.")
+    return follow_up_page(
+        request,
+        about=inquiry,
+        fields={"inquiry": inquiry, "kol": inquiry.kol},
+        done_url=inquiry.get_absolute_url(),
+    )
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import section_required
 from accounts.roles import Role
+from kols.selectors import kol_get_for_user
 
 from .calendar import calendar_feed_owner, calendar_feed_rotate, calendar_for
 from .filters import InteractionFilter
@@ -203,22 +204,41 @@ def insight_new(request, pk):
 @section_required("interactions")
 @require_POST
 def follow_up_new(request, pk):
+    """The inline form on the interaction page; a refused one opens the follow-up page
+    with the form as typed and its errors."""
     interaction = interaction_get_for_user(user=request.user, pk=pk)
     if interaction.owner_id != request.user.pk:
         raise PermissionDenied("Only the owner plans this interaction's follow-ups.")
-    form = FollowUpForm(request.POST)
-    if form.is_valid():
+    return follow_up_page(
+        request,
+        about=interaction,
+        fields={"interaction": interaction},
+        done_url=reverse("interactions:detail", args=[interaction.pk]),
+    )
+
+
+@section_required("follow_ups")
+@require_http_methods(["GET", "POST"])
+def follow_up_for_kol(request, pk):
+    kol = kol_get_for_user(user=request.user, pk=pk)
+    return follow_up_page(request, about=kol, fields={"kol": kol}, done_url=kol.get_absolute_url())
+
+
+def follow_up_page(request, *, about, fields: dict, done_url: str):
+    """Plan a follow-up about an interaction, a KOL or an inquiry (the inquiries app calls
+    this too), and go back where it came from."""
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
-            follow_up_create(actor=request.user, interaction=interaction, **form.cleaned_data)
+            follow_up_create(actor=request.user, **fields, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
-    if form.errors:
-        for field, errors in form.errors.items():
-            label = field if field != "__all__" else "follow-up"
-            messages.error(request, f"Follow-up not added: {label}: {', '.join(errors)}")
-    else:
-        messages.success(request, "Follow-up added.")
-    return redirect("interactions:detail", pk=interaction.pk)
+        else:
+            messages.success(request, "Follow-up added.")
+            return redirect(done_url)
+    context = {"form": form, "about": about, "done_url": done_url}
+    status = 400 if form.is_bound else 200
+    return render(request, "interactions/follow_up_form.html", context, status=status)
 
 
 @section_required("interactions")

@@ -55,7 +55,8 @@ def test_raise_answer_deliver_and_follow_up(live_server, demo_users, open_contex
     msl_page.get_by_role("button", name="Raise inquiry").click()
     expect(msl_page.get_by_text("raised; Medical Information answers by")).to_be_visible()
     inquiry = MedicalInquiry.objects.get(question=QUESTION)
-    assert inquiry.off_label and inquiry.is_signed
+    assert inquiry.off_label
+    assert inquiry.is_signed
     expect(msl_page.get_by_alt_text("The KOL's signature")).to_be_visible()
 
     mi_page = open_context(viewport={"width": 1280, "height": 900}).new_page()

@@ -88,3 +88,47 @@ def test_the_list_costs_the_same_queries_however_many_follow_ups(
     with django_assert_max_num_queries(6):
         response = client.get("/follow-ups/")
     assert len(descriptions(response)) == min(count, 25)
+
+
+def test_a_refused_follow_up_keeps_what_was_typed(client, msl, organisation):
+    from tests.factories import InteractionFactory
+
+    kol = KOLFactory(territory=organisation["boston"])
+    interaction = InteractionFactory(owner=msl, kols=[kol])
+    client.force_login(msl)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+
+    response = client.post(
+        f"/interactions/{interaction.pk}/follow-ups/",
+        {"kind": "other", "description": "Send the poster PDF", "due_date": yesterday.isoformat()},
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "cannot be due in the past" in page
+    assert 'value="Send the poster PDF"' in page
+    assert not FollowUp.objects.exists()
+
+
+def test_a_follow_up_is_planned_from_a_kol_and_returns_to_the_briefing(client, msl, organisation):
+    kol = KOLFactory(territory=organisation["boston"])
+    client.force_login(msl)
+    due = timezone.localdate() + dt.timedelta(days=3)
+
+    assert "Plan a follow-up" in client.get(f"/kols/{kol.pk}/").content.decode()
+    response = client.post(
+        f"/follow-ups/for-kol/{kol.pk}/",
+        {"kind": "schedule_meeting", "description": "Book the Q1 visit", "due_date": due},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == kol.get_absolute_url()
+    follow_up = FollowUp.objects.get()
+    assert (follow_up.owner, follow_up.kol, follow_up.due_date) == (msl, kol, due)
+
+
+def test_a_kol_outside_my_territories_has_no_follow_up_page(client, msl, organisation):
+    elsewhere = KOLFactory(territory=organisation["bay_area"])
+    client.force_login(msl)
+
+    assert client.get(f"/follow-ups/for-kol/{elsewhere.pk}/").status_code == 404
