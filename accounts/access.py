@@ -59,7 +59,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "reports", "Reports", "reports", frozenset({Role.MANAGER, Role.VIEWER, Role.COMPLIANCE})
     ),
-    Section("compliance", "Compliance", "compliance", frozenset({Role.COMPLIANCE})),
+    Section("compliance", "Compliance", "compliance:dashboard", frozenset({Role.COMPLIANCE})),
 )
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 
@@ -68,7 +68,7 @@ HOME_URL_NAME_BY_ROLE: tuple[tuple[Role, str], ...] = (
     (Role.MSL, "today"),
     (Role.MANAGER, "reports"),
     (Role.MEDICAL_INFORMATION, "inquiries:list"),
-    (Role.COMPLIANCE, "compliance"),
+    (Role.COMPLIANCE, "compliance:dashboard"),
     (Role.VIEWER, "reports"),
 )
 

@@ -1,7 +1,15 @@
+from django import forms
 from django.contrib import admin
 
 from .admin_audit import AuditedAdminMixin
-from .models import AuditChainVerification, AuditEntry, RequiredInteractionField
+from .models import (
+    AuditChainVerification,
+    AuditEntry,
+    CheckedText,
+    RequiredInteractionField,
+    RestrictedTerm,
+    Violation,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -49,3 +57,41 @@ class AuditChainVerificationAdmin(ReadOnlyAdmin):
 class RequiredInteractionFieldAdmin(AuditedAdminMixin):
     list_display = ["interaction_type", "field", "created_at"]
     list_filter = ["interaction_type"]
+
+
+class RestrictedTermForm(forms.ModelForm):
+    fields = forms.MultipleChoiceField(
+        choices=CheckedText.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Which free-text fields the rule reads.",
+    )
+
+    class Meta:
+        model = RestrictedTerm
+        fields = [
+            "pattern",
+            "match_kind",
+            "case_sensitive",
+            "fields",
+            "severity",
+            "purpose",
+            "explanation",
+            "suggestion",
+            "is_active",
+        ]
+
+
+@admin.register(RestrictedTerm)
+class RestrictedTermAdmin(AuditedAdminMixin):
+    form = RestrictedTermForm
+    list_display = ["pattern", "match_kind", "severity", "purpose", "is_active", "updated_at"]
+    list_filter = ["severity", "purpose", "match_kind", "is_active"]
+    search_fields = ["pattern", "explanation", "suggestion"]
+
+
+@admin.register(Violation)
+class ViolationAdmin(ReadOnlyAdmin):
+    list_display = ["occurred_at", "user", "rule", "matched_text", "outcome"]
+    list_filter = ["outcome", "field"]
+    list_select_related = ["user"]
+    date_hierarchy = "occurred_at"

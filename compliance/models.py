@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
@@ -156,3 +157,97 @@ class RequiredInteractionField(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_field_display()} required for {self.get_interaction_type_display()}"
+
+
+class CheckedText(models.TextChoices):
+    """Free text the restricted-term rules read; the value names the form field it comes
+    from, so a hit shows as that field's error."""
+
+    INTERACTION_NOTES = "interaction_notes", "Interaction notes"
+    INSIGHT_TEXT = "insight_text", "Insight text"
+    INQUIRY_QUESTION = "inquiry_question", "Inquiry question"
+    CUSTOM_RESPONSE = "custom_response", "Custom inquiry response"
+
+
+class MatchKind(models.TextChoices):
+    WORD = "word", "Whole word"
+    PHRASE = "phrase", "Phrase"
+    PATTERN = "pattern", "Regular expression"
+
+
+class Severity(models.TextChoices):
+    BLOCK = "block", "Block: the record cannot be saved"
+    WARN = "warn", "Warn: the user must acknowledge"
+
+
+class TermPurpose(models.TextChoices):
+    RESTRICTED = "restricted", "Restricted wording"
+    ADVERSE_EVENT = "adverse_event", "Possible adverse event (asks to report it)"
+
+
+class RestrictedTerm(models.Model):
+    """A word, phrase or pattern that must not (block) or should not (warn) appear in the
+    chosen free-text fields, with why and what to write instead."""
+
+    pattern = models.CharField(max_length=300)
+    match_kind = models.CharField(max_length=10, choices=MatchKind.choices, default=MatchKind.WORD)
+    case_sensitive = models.BooleanField(default=False)
+    fields = models.JSONField(
+        default=list, help_text="Which free-text fields the rule reads (one or more)."
+    )
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.WARN)
+    purpose = models.CharField(
+        max_length=20, choices=TermPurpose.choices, default=TermPurpose.RESTRICTED
+    )
+    explanation = models.TextField(help_text="Why the wording is a problem, shown to the user.")
+    suggestion = models.CharField(
+        max_length=300, blank=True, help_text="Wording to use instead, shown to the user."
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pattern"]
+
+    def __str__(self) -> str:
+        return f"{self.pattern} ({self.get_severity_display().split(':')[0].lower()})"
+
+    def clean(self):
+        from .engine import validate_term  # the engine compiles; the model only stores
+
+        validate_term(self)
+
+
+class ViolationOutcome(models.TextChoices):
+    BLOCKED = "blocked", "Blocked"
+    WARNED = "warned", "Warned, not saved"
+    ACKNOWLEDGED = "acknowledged", "Warned, acknowledged and saved"
+
+
+class Violation(models.Model):
+    """One hit of a compliance rule while a user saved a regulated record."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="violations"
+    )
+    term = models.ForeignKey(
+        RestrictedTerm, on_delete=models.PROTECT, null=True, blank=True, related_name="violations"
+    )
+    rule = models.CharField(max_length=200, help_text="What was checked, in words.")
+    field = models.CharField(max_length=30, choices=CheckedText.choices, blank=True)
+    matched_text = models.CharField(max_length=300, blank=True)
+    outcome = models.CharField(max_length=20, choices=ViolationOutcome.choices)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    record_label = models.CharField(max_length=200, blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["outcome", "occurred_at"], name="violation_outcome_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.rule}"

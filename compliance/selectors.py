@@ -1,11 +1,14 @@
 """Reads of the compliance app."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count
+from django.db.models.functions import TruncDate
 
 from .audit_chain import compute_entry_hash
-from .models import GENESIS_HASH, AuditChainHead, AuditEntry
+from .models import GENESIS_HASH, AuditChainHead, AuditEntry, Violation, ViolationOutcome
 
 
 @dataclass(frozen=True)
@@ -79,3 +82,35 @@ def _entry_problem(entry: AuditEntry, expected_sequence: int, previous_hash: str
     if compute_entry_hash(entry) != entry.entry_hash:
         return "its content does not match its hash (the entry was altered)"
     return ""
+
+
+def violations_for_review():
+    return Violation.objects.select_related("user", "term", "content_type").order_by(
+        "-occurred_at", "-pk"
+    )
+
+
+def violation_trend(*, weeks: int, today) -> list[dict]:
+    """Violations per week (Monday first) for the last `weeks` weeks, blocked and warned
+    apart, oldest first, for the trend on /compliance/."""
+    start = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks - 1)
+    rows = (
+        Violation.objects.filter(occurred_at__date__gte=start)
+        .annotate(day=TruncDate("occurred_at"))
+        .values("day", "outcome")
+        .annotate(count=Count("pk"))
+    )
+    buckets = [
+        {"week": start + dt.timedelta(weeks=index), "blocked": 0, "warned": 0}
+        for index in range(weeks)
+    ]
+    for row in rows:
+        index = (row["day"] - start).days // 7
+        if 0 <= index < weeks:
+            key = "blocked" if row["outcome"] == ViolationOutcome.BLOCKED else "warned"
+            buckets[index][key] += row["count"]
+    peak = max((bucket["blocked"] + bucket["warned"] for bucket in buckets), default=0) or 1
+    for bucket in buckets:
+        bucket["total"] = bucket["blocked"] + bucket["warned"]
+        bucket["percent"] = round(100 * bucket["total"] / peak)
+    return buckets

@@ -8,6 +8,9 @@ from accounts.models import User
 from accounts.roles import Role
 from catalog.models import Product
 from catalog.selectors import insight_topic_choices
+from compliance.forms import ComplianceFormMixin
+from compliance.live_check import live_check_attrs
+from compliance.models import CheckedText
 from kols.selectors import kols_visible_to
 
 from .models import DocumentedInterest, MedicalInquiry, ResponseChannel
@@ -45,7 +48,7 @@ class SignatureField(forms.CharField):
         return image
 
 
-class UnsolicitedRequestForm(forms.ModelForm):
+class UnsolicitedRequestForm(ComplianceFormMixin, forms.ModelForm):
     """What inquiries and documented interests both ask: the KOL, who asked, when and
     where, the attestation and, where required, the KOL's signature."""
 
@@ -78,6 +81,10 @@ class UnsolicitedRequestForm(forms.ModelForm):
 
 
 class InquiryForm(UnsolicitedRequestForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["question"].widget.attrs.update(live_check_attrs(CheckedText.INQUIRY_QUESTION))
+
     class Meta:
         model = MedicalInquiry
         fields = [
@@ -171,12 +178,18 @@ class StandardResponseForm(forms.Form):
         self.fields["standard_response"].queryset = usable_standard_responses(product)
 
 
-class CustomResponseForm(forms.Form):
+class CustomResponseForm(ComplianceFormMixin, forms.Form):
     custom_text = forms.CharField(
         label="Custom response",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="A second Medical Information colleague must approve it before it goes out.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["custom_text"].widget.attrs.update(
+            live_check_attrs(CheckedText.CUSTOM_RESPONSE)
+        )
 
 
 class ReviewForm(forms.Form):

@@ -18,6 +18,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from compliance.audit_chain import stored_snapshot
+from compliance.engine import records_refusals, screen, violations_record
+from compliance.models import CheckedText, ViolationOutcome
 from compliance.services import audit_changed, audit_created
 from interactions.models import FollowUpKind
 from interactions.services import follow_up_create
@@ -100,14 +102,22 @@ def _check_request(actor, *, kol, requested_at, unsolicited_attested, signature_
         raise ValidationError(problems)
 
 
+@records_refusals
 @transaction.atomic
-def inquiry_raise(*, actor, signature_png: bytes | None = None, **fields) -> MedicalInquiry:
+def inquiry_raise(
+    *, actor, signature_png: bytes | None = None, acknowledged=False, **fields
+) -> MedicalInquiry:
     _check_request(
         actor,
         kol=fields.get("kol"),
         requested_at=fields.get("requested_at"),
         unsolicited_attested=fields.get("unsolicited_attested"),
         signature_png=signature_png,
+    )
+    warnings = screen(
+        {CheckedText.INQUIRY_QUESTION: fields.get("question", "")},
+        acknowledged=acknowledged,
+        adverse_event_flagged=fields.get("adverse_event_mentioned", False),
     )
     interaction = fields.get("interaction")
     if interaction is not None and interaction.owner_id != actor.pk:
@@ -121,14 +131,20 @@ def inquiry_raise(*, actor, signature_png: bytes | None = None, **fields) -> Med
     inquiry.save()
     InquiryEvent.objects.create(inquiry=inquiry, actor=actor, to_status=S.OPEN, occurred_at=now)
     audit_created(actor=actor, instance=inquiry)
+    violations_record(
+        actor=actor, hits=warnings, outcome=ViolationOutcome.ACKNOWLEDGED, record=inquiry
+    )
     if inquiry.adverse_event_mentioned:
         for hook in ADVERSE_EVENT_HOOKS:
             hook(inquiry)
     return inquiry
 
 
+@records_refusals
 @transaction.atomic
-def inquiry_update(*, actor, inquiry: MedicalInquiry, **fields) -> MedicalInquiry:
+def inquiry_update(
+    *, actor, inquiry: MedicalInquiry, acknowledged=False, **fields
+) -> MedicalInquiry:
     """The raising MSL corrects an inquiry nobody has picked up yet; a signed one keeps the
     question, the KOL and the delivery method the KOL signed for."""
     inquiry = MedicalInquiry.objects.select_for_update().get(pk=inquiry.pk)
@@ -145,12 +161,22 @@ def inquiry_update(*, actor, inquiry: MedicalInquiry, **fields) -> MedicalInquir
         if changed:
             labels = ", ".join(MedicalInquiry._meta.get_field(n).verbose_name for n in changed)
             raise ValidationError(f"The KOL signed this inquiry, so these cannot change: {labels}.")
+    warnings = screen(
+        {CheckedText.INQUIRY_QUESTION: fields.get("question", inquiry.question)},
+        acknowledged=acknowledged,
+        adverse_event_flagged=fields.get(
+            "adverse_event_mentioned", inquiry.adverse_event_mentioned
+        ),
+    )
     before = stored_snapshot(inquiry)
     for name, value in fields.items():
         setattr(inquiry, name, value)
     inquiry.full_clean(exclude=["signature_png"])
     inquiry.save()
     audit_changed(actor=actor, instance=inquiry, before=before)
+    violations_record(
+        actor=actor, hits=warnings, outcome=ViolationOutcome.ACKNOWLEDGED, record=inquiry
+    )
     return inquiry
 
 
@@ -206,16 +232,23 @@ def response_from_standard(
     return response
 
 
+@records_refusals
 @transaction.atomic
-def response_custom(*, actor, inquiry: MedicalInquiry, text: str) -> InquiryResponse:
+def response_custom(
+    *, actor, inquiry: MedicalInquiry, text: str, acknowledged=False
+) -> InquiryResponse:
     _require_medical_information(actor)
     if not text.strip():
         raise ValidationError({"custom_text": "Write the response."})
+    warnings = screen({CheckedText.CUSTOM_RESPONSE: text}, acknowledged=acknowledged)
     inquiry = _move(actor, inquiry, "draft_custom", note="Custom response awaiting review")
     response = InquiryResponse.objects.create(
         inquiry=inquiry, custom_text=text.strip(), author=actor, review=ResponseReview.PENDING
     )
     audit_created(actor=actor, instance=response)
+    violations_record(
+        actor=actor, hits=warnings, outcome=ViolationOutcome.ACKNOWLEDGED, record=response
+    )
     return response
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import section_required
 from accounts.roles import Role
+from compliance.forms import add_service_error
 from interactions.selectors import interaction_get_for_user
 from interactions.views import follow_up_page
 from kols.selectors import kol_get_for_user, kols_visible_to
@@ -79,10 +80,11 @@ def inquiry_new(request):
                 actor=request.user,
                 interaction=interaction,
                 signature_png=form.cleaned_data["signature"],
+                acknowledged=form.acknowledged,
                 **form.service_fields(),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _raised_message(inquiry))
             return redirect(inquiry)
@@ -103,9 +105,14 @@ def inquiry_edit(request, pk):
     form = InquiryEditForm(request.POST or None, instance=inquiry, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.inquiry_update(actor=request.user, inquiry=inquiry, **form.service_fields())
+            services.inquiry_update(
+                actor=request.user,
+                inquiry=inquiry,
+                acknowledged=form.acknowledged,
+                **form.service_fields(),
+            )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "The inquiry was corrected.")
             return redirect(inquiry)
@@ -133,7 +140,7 @@ def inquiry_act(request, pk, action):
         try:
             message = perform(request.user, inquiry, form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, message)
             return redirect(inquiry)
@@ -191,7 +198,7 @@ def interest_new(request):
                 **form.service_fields(),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -215,7 +222,12 @@ def _use_standard(user, inquiry, data):
 
 
 def _draft_custom(user, inquiry, data):
-    services.response_custom(actor=user, inquiry=inquiry, text=data["custom_text"])
+    services.response_custom(
+        actor=user,
+        inquiry=inquiry,
+        text=data["custom_text"],
+        acknowledged=bool(data.get("acknowledge_warnings")),
+    )
     return "The response awaits a second Medical Information review."
 
 

@@ -4,6 +4,9 @@ from django.db.models import Q
 from accounts.models import User
 from catalog.models import ApprovedMaterial, MaterialUse, Product
 from catalog.selectors import insight_topic_choices
+from compliance.forms import ComplianceFormMixin
+from compliance.live_check import live_check_attrs
+from compliance.models import CheckedText
 from kols.selectors import kols_visible_to
 
 from .models import FollowUp, Insight, Interaction
@@ -12,7 +15,7 @@ from .services import shareable_materials
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class InteractionForm(forms.ModelForm):
+class InteractionForm(ComplianceFormMixin, forms.ModelForm):
     """Plan or log an interaction. `version` carries the copy the user opened, so a save
     over someone else's newer save is refused instead of overwriting it."""
 
@@ -80,6 +83,7 @@ class InteractionForm(forms.ModelForm):
             else str(material)
         )
         self.fields["channel"].required = False
+        self.fields["notes"].widget.attrs.update(live_check_attrs(CheckedText.INTERACTION_NOTES))
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -100,7 +104,7 @@ class InteractionForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name not in skip}
 
 
-class InsightForm(forms.ModelForm):
+class InsightForm(ComplianceFormMixin, forms.ModelForm):
     class Meta:
         model = Insight
         fields = ["kol", "topic", "category", "sentiment", "importance", "text"]
@@ -114,6 +118,10 @@ class InsightForm(forms.ModelForm):
         if len(attendees) == 1:
             self.fields["kol"].initial = attendees[0].pk  # one attendee: nothing to choose
         self.fields["topic"].queryset = insight_topic_choices()
+        self.fields["text"].widget.attrs.update(live_check_attrs(CheckedText.INSIGHT_TEXT))
+
+    def insight_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class FollowUpForm(forms.ModelForm):
@@ -123,7 +131,7 @@ class FollowUpForm(forms.ModelForm):
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
 
 
-class AmendmentForm(forms.ModelForm):
+class AmendmentForm(ComplianceFormMixin, forms.ModelForm):
     """Corrects the written record of a locked interaction; the original values stay on the
     amendment, so the page can show what was first submitted."""
 
@@ -145,6 +153,10 @@ class AmendmentForm(forms.ModelForm):
             "objectives": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 6}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notes"].widget.attrs.update(live_check_attrs(CheckedText.INTERACTION_NOTES))
 
     def amended_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

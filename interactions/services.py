@@ -18,7 +18,8 @@ from django.utils import timezone
 from catalog.models import MaterialUse
 from catalog.selectors import materials_offerable
 from compliance.audit_chain import snapshot, stored_snapshot
-from compliance.models import AuditAction
+from compliance.engine import records_refusals, screen, violations_record
+from compliance.models import AuditAction, CheckedText, ViolationOutcome
 from compliance.services import (
     AuditItem,
     audit_changed,
@@ -125,9 +126,13 @@ def check_not_backdated(occurred_at: dt.datetime | None, *, now: dt.datetime) ->
         raise ValidationError({"occurred_at": message})
 
 
+@records_refusals
 @transaction.atomic
-def interaction_create(*, actor, kols: Iterable[KOL] = (), relations=None, **fields) -> Interaction:
+def interaction_create(
+    *, actor, kols: Iterable[KOL] = (), relations=None, acknowledged=False, **fields
+) -> Interaction:
     _check_fields(fields)
+    warnings = _screen_notes(fields, acknowledged=acknowledged)
     kols = list(kols)
     check_contactable(kols)
     check_not_backdated(fields.get("occurred_at"), now=timezone.now())
@@ -146,16 +151,30 @@ def interaction_create(*, actor, kols: Iterable[KOL] = (), relations=None, **fie
     for name, values in relations.items():
         getattr(interaction, _relation(name)).set(values)
     audit_created(actor=actor, instance=interaction)
+    _acknowledged(actor, warnings, interaction)
     return interaction
 
 
+@records_refusals
 @transaction.atomic
 def interaction_update(
-    *, actor, interaction: Interaction, version: int, kols=None, relations=None, **fields
+    *,
+    actor,
+    interaction: Interaction,
+    version: int,
+    kols=None,
+    relations=None,
+    acknowledged=False,
+    **fields,
 ) -> Interaction:
     """Change an interaction its owner may still edit; refuse a save based on a stale copy."""
     _check_fields(fields)
     interaction = _locked_for_owner(actor, interaction, version)
+    warnings = _screen_notes(
+        fields,
+        acknowledged=acknowledged,
+        flagged=fields.get("adverse_event_mentioned", interaction.adverse_event_mentioned),
+    )
     if interaction.status == InteractionStatus.LOCKED:
         raise ValidationError("This interaction is locked: change it with an amendment.")
     if interaction.status == InteractionStatus.SUBMITTED and _window_closed(interaction):
@@ -186,9 +205,11 @@ def interaction_update(
     for name, values in relations.items():
         getattr(interaction, _relation(name)).set(values)
     audit_changed(actor=actor, instance=interaction, before=before)
+    _acknowledged(actor, warnings, interaction)
     return interaction
 
 
+@records_refusals
 @transaction.atomic
 def interaction_submit(*, actor, interaction: Interaction, version: int) -> Interaction:
     interaction = _locked_for_owner(actor, interaction, version)
@@ -204,6 +225,13 @@ def interaction_submit(*, actor, interaction: Interaction, version: int) -> Inte
         problems.setdefault("occurred_at", []).append("The interaction cannot be in the future.")
     if not interaction.channel:
         problems.setdefault("channel", []).append("Choose the channel.")
+    # A term made blocking after the notes were saved still stops the submission; warnings
+    # were acknowledged when the notes were saved.
+    screen(
+        {CheckedText.INTERACTION_NOTES: interaction.notes},
+        acknowledged=True,
+        adverse_event_flagged=interaction.adverse_event_mentioned,
+    )
     for check in SUBMISSION_CHECKS:
         for field, messages in check(interaction).items():
             problems.setdefault(field, []).extend(messages)
@@ -242,10 +270,14 @@ def interactions_lock_due(*, now: dt.datetime | None = None) -> int:
     return len(due)
 
 
+@records_refusals
 @transaction.atomic
-def interaction_amend(*, actor, interaction: Interaction, reason: str, **fields) -> Amendment:
+def interaction_amend(
+    *, actor, interaction: Interaction, reason: str, acknowledged=False, **fields
+) -> Amendment:
     """Correct a locked interaction: the reason and the original values are kept."""
     _check_fields(fields)
+    warnings = _screen_notes(fields, acknowledged=acknowledged)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the interaction is being amended."})
     interaction = _locked_for_owner(actor, interaction, version=None)
@@ -268,6 +300,7 @@ def interaction_amend(*, actor, interaction: Interaction, reason: str, **fields)
         interaction=interaction, author=actor, reason=reason, changes=changes
     )
     audit_changed(actor=actor, instance=interaction, before=before, reason=f"Amendment: {reason}")
+    _acknowledged(actor, warnings, interaction)
     return amendment
 
 
@@ -300,9 +333,17 @@ def interaction_delete(*, actor, interaction: Interaction) -> None:
     interaction.delete()
 
 
+@records_refusals
 @transaction.atomic
-def insight_add(*, actor, interaction: Interaction, kol: KOL, **fields) -> Insight:
+def insight_add(
+    *, actor, interaction: Interaction, kol: KOL, acknowledged=False, **fields
+) -> Insight:
     interaction = _locked_for_owner(actor, interaction, version=None)
+    warnings = screen(
+        {CheckedText.INSIGHT_TEXT: fields.get("text", "")},
+        acknowledged=acknowledged,
+        adverse_event_flagged=interaction.adverse_event_mentioned,
+    )
     if interaction.status == InteractionStatus.LOCKED:
         raise ValidationError("This interaction is locked: insights can no longer be added.")
     if not interaction.kols.filter(pk=kol.pk).exists():
@@ -311,6 +352,7 @@ def insight_add(*, actor, interaction: Interaction, kol: KOL, **fields) -> Insig
     insight.full_clean()
     insight.save()
     audit_created(actor=actor, instance=insight)
+    _acknowledged(actor, warnings, insight)
     return insight
 
 
@@ -342,6 +384,24 @@ def follow_up_complete(*, actor, follow_up: FollowUp) -> FollowUp:
     follow_up.save()
     audit_changed(actor=actor, instance=follow_up, before=before)
     return follow_up
+
+
+def _screen_notes(fields: dict, *, acknowledged: bool, flagged: bool | None = None):
+    if "notes" not in fields:
+        return []
+    if flagged is None:
+        flagged = fields.get("adverse_event_mentioned", False)
+    return screen(
+        {CheckedText.INTERACTION_NOTES: fields["notes"]},
+        acknowledged=acknowledged,
+        adverse_event_flagged=flagged,
+    )
+
+
+def _acknowledged(actor, warnings, record) -> None:
+    violations_record(
+        actor=actor, hits=warnings, outcome=ViolationOutcome.ACKNOWLEDGED, record=record
+    )
 
 
 def _locked_for_owner(actor, interaction: Interaction, version: int | None) -> Interaction:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import section_required
 from accounts.roles import Role
+from compliance.forms import add_service_error
 from kols.selectors import kol_get_for_user
 
 from .calendar import calendar_feed_owner, calendar_feed_rotate, calendar_for
@@ -109,10 +110,11 @@ def interaction_new(request):
                 actor=request.user,
                 kols=form.cleaned_data["kols"],
                 relations=form.relations(),
+                acknowledged=form.acknowledged,
                 **form.service_fields(),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "The interaction was saved.")
             return redirect("interactions:detail", pk=interaction.pk)
@@ -134,12 +136,13 @@ def interaction_edit(request, pk):
                 version=form.cleaned_data["version"] or 0,
                 kols=form.cleaned_data["kols"],
                 relations=form.relations(),
+                acknowledged=form.acknowledged,
                 **form.service_fields(),
             )
         except InteractionConflict as conflict:
             form.add_error(None, str(conflict))
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "The interaction was saved.")
             return redirect("interactions:detail", pk=interaction.pk)
@@ -178,10 +181,11 @@ def insight_new(request, pk):
             insight_add(
                 actor=request.user,
                 interaction=interaction,
-                **form.cleaned_data,
+                acknowledged=form.acknowledged,
+                **form.insight_fields(),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             form = InsightForm(interaction=interaction)
     context = {
@@ -232,7 +236,7 @@ def follow_up_page(request, *, about, fields: dict, done_url: str):
         try:
             follow_up_create(actor=request.user, **fields, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Follow-up added.")
             return redirect(done_url)
@@ -279,10 +283,11 @@ def interaction_amend_view(request, pk):
                 actor=request.user,
                 interaction=interaction,
                 reason=form.cleaned_data["reason"],
+                acknowledged=form.acknowledged,
                 **form.amended_fields(),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "The amendment was recorded; the original stays visible.")
             return redirect("interactions:detail", pk=interaction.pk)

@@ -1,0 +1,252 @@
+"""The restricted-term engine: the one place that reads regulated free text, both when a
+record is saved and while the user types (the live check).
+
+Admins write the terms, so a pattern may be slow on some texts. Every match runs under
+the `regex` library's timeout, and a pattern that cannot get through a set of adversarial
+probe texts within that bound is refused when it is saved.
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache, wraps
+
+import regex
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+
+from .models import (
+    CheckedText,
+    MatchKind,
+    RestrictedTerm,
+    Severity,
+    TermPurpose,
+    Violation,
+    ViolationOutcome,
+)
+
+logger = logging.getLogger(__name__)
+
+MATCH_TIMEOUT_SECONDS = 0.05
+MAX_HITS_PER_TERM = 5
+EXCERPT_CHARS = 30
+# Texts on which patterns prone to catastrophic backtracking explode.
+PROBE_TEXTS = (
+    "a" * 3000 + "!",
+    "x" * 3000,
+    "word " * 600 + "!",
+    "1" * 3000 + "a",
+    " " * 3000 + ".",
+    "ab" * 1500 + "!",
+)
+# The form field each checked text is typed into, so a hit shows under that field.
+FORM_FIELD = {
+    CheckedText.INTERACTION_NOTES: "notes",
+    CheckedText.INSIGHT_TEXT: "text",
+    CheckedText.INQUIRY_QUESTION: "question",
+    CheckedText.CUSTOM_RESPONSE: "custom_text",
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    term: RestrictedTerm
+    field: str
+    text: str
+    start: int
+    end: int
+
+    @property
+    def matched(self) -> str:
+        return self.text[self.start : self.end]
+
+    @property
+    def blocks(self) -> bool:
+        return self.term.purpose == TermPurpose.RESTRICTED and self.term.severity == Severity.BLOCK
+
+    @property
+    def is_adverse_event(self) -> bool:
+        return self.term.purpose == TermPurpose.ADVERSE_EVENT
+
+    def excerpt(self) -> tuple[str, str, str]:
+        before = self.text[max(0, self.start - EXCERPT_CHARS) : self.start]
+        after = self.text[self.end : self.end + EXCERPT_CHARS]
+        return (
+            ("…" if self.start > EXCERPT_CHARS else "") + before,
+            self.matched,
+            after + ("…" if self.end + EXCERPT_CHARS < len(self.text) else ""),
+        )
+
+    def message(self):
+        before, matched, after = self.excerpt()
+        if self.is_adverse_event:
+            return format_html(
+                "“{}<mark>{}</mark>{}” may describe an adverse event. {} If it does, tick "
+                "“Mentions a possible adverse event” so drug safety hears of it; if not, "
+                "confirm below.",
+                before,
+                matched,
+                after,
+                self.term.explanation,
+            )
+        suggestion = (
+            format_html(" Suggested wording: <em>{}</em>.", self.term.suggestion)
+            if self.term.suggestion
+            else ""
+        )
+        return format_html(
+            "“{}<mark>{}</mark>{}”: {}{}",
+            before,
+            matched,
+            after,
+            self.term.explanation,
+            suggestion,
+        )
+
+
+class ComplianceBlock(ValidationError):
+    """The text hit a blocking rule, or warnings the user has not acknowledged yet."""
+
+    def __init__(self, hits: list[Hit], *, acknowledgeable: bool):
+        self.hits = hits
+        self.acknowledgeable = acknowledgeable
+        messages: dict[str, list] = {}
+        for hit in hits:
+            messages.setdefault(FORM_FIELD[hit.field], []).append(hit.message())
+        super().__init__(messages)
+
+
+def term_source(term: RestrictedTerm) -> str:
+    if term.match_kind == MatchKind.PATTERN:
+        return term.pattern
+    words = term.pattern.split()
+    body = r"\s+".join(regex.escape(word) for word in words)
+    # Whole words only where the term starts or ends with a word character.
+    start = r"\b" if words and regex.match(r"\w", words[0]) else ""
+    end = r"\b" if words and regex.search(r"\w$", words[-1]) else ""
+    return start + body + end
+
+
+@lru_cache(maxsize=512)
+def _compiled(source: str, case_sensitive: bool):
+    return regex.compile(source, 0 if case_sensitive else regex.IGNORECASE)
+
+
+def compile_term(term: RestrictedTerm):
+    return _compiled(term_source(term), term.case_sensitive)
+
+
+def validate_term(term: RestrictedTerm) -> None:
+    """Refuse a term that is not valid, matches nothing in particular, or is too slow."""
+    errors: dict[str, str] = {}
+    if not term.fields or not set(term.fields) <= set(CheckedText.values):
+        errors["fields"] = "Choose at least one field the rule reads."
+    if not term.pattern.strip():
+        errors["pattern"] = "Enter a word, phrase or pattern."
+    else:
+        try:
+            compiled = compile_term(term)
+        except regex.error as error:
+            errors["pattern"] = f"Not a valid regular expression: {error}."
+        else:
+            if compiled.search("", timeout=MATCH_TIMEOUT_SECONDS):
+                errors["pattern"] = "The pattern matches empty text, so it would flag everything."
+            else:
+                for probe in PROBE_TEXTS:
+                    try:
+                        compiled.search(probe, timeout=MATCH_TIMEOUT_SECONDS)
+                    except TimeoutError:
+                        errors["pattern"] = (
+                            "The pattern takes too long on some texts (it backtracks "
+                            "catastrophically); simplify it, e.g. avoid nested repetition "
+                            "such as (a+)+."
+                        )
+                        break
+    if errors:
+        raise ValidationError(errors)
+
+
+def active_terms() -> list[RestrictedTerm]:
+    return list(RestrictedTerm.objects.filter(is_active=True))
+
+
+def scan(texts: dict[str, str], terms: Iterable[RestrictedTerm] | None = None) -> list[Hit]:
+    """Every hit of every active term in the given texts ({checked field: text})."""
+    terms = active_terms() if terms is None else list(terms)
+    hits: list[Hit] = []
+    for field, text in texts.items():
+        if not text:
+            continue
+        for term in terms:
+            if field not in term.fields:
+                continue
+            try:
+                matches = compile_term(term).finditer(text, timeout=MATCH_TIMEOUT_SECONDS)
+                for count, match in enumerate(matches):
+                    if count >= MAX_HITS_PER_TERM:
+                        break
+                    if match.end() > match.start():
+                        hits.append(Hit(term, field, text, match.start(), match.end()))
+            except (TimeoutError, regex.error):
+                # Never hang a save on one slow pattern: skip it and say so in the log.
+                logger.warning("Restricted term %s timed out; skipped", term.pk)
+    return hits
+
+
+def screen(
+    texts: dict[str, str], *, acknowledged: bool = False, adverse_event_flagged: bool = False
+) -> list[Hit]:
+    """Check the texts a service is about to save. Raises ComplianceBlock on a blocking hit,
+    or on warnings not yet acknowledged; returns the acknowledged hits, which the service
+    records with the saved record (`violations_record`)."""
+    hits = scan(texts)
+    relevant = [hit for hit in hits if not (hit.is_adverse_event and adverse_event_flagged)]
+    blocking = [hit for hit in relevant if hit.blocks]
+    warnings = [hit for hit in relevant if not hit.blocks]
+    if blocking:
+        raise ComplianceBlock(blocking + warnings, acknowledgeable=False)
+    if warnings and not acknowledged:
+        raise ComplianceBlock(warnings, acknowledgeable=True)
+    return warnings
+
+
+def violations_record(*, actor, hits: list[Hit], outcome: str | None = None, record=None) -> None:
+    if not hits:
+        return
+    content_type = ContentType.objects.get_for_model(record) if record is not None else None
+    Violation.objects.bulk_create(
+        Violation(
+            user=actor,
+            term=hit.term,
+            rule=_rule_label(hit),
+            field=hit.field,
+            matched_text=hit.matched[:300],
+            outcome=outcome
+            or (ViolationOutcome.BLOCKED if hit.blocks else ViolationOutcome.WARNED),
+            content_type=content_type,
+            object_id=str(record.pk) if record is not None else "",
+            record_label=str(record)[:200] if record is not None else "",
+        )
+        for hit in hits
+    )
+
+
+def records_refusals(service: Callable) -> Callable:
+    """Wrap a service (outside its transaction) so that a refused save still leaves its
+    violations on record: they are written after the service's transaction rolled back."""
+
+    @wraps(service)
+    def wrapper(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except ComplianceBlock as block:
+            violations_record(actor=kwargs.get("actor"), hits=block.hits)
+            raise
+
+    return wrapper
+
+
+def _rule_label(hit: Hit) -> str:
+    kind = "Adverse-event term" if hit.is_adverse_event else "Restricted term"
+    return f"{kind} “{hit.term.pattern}”"[:200]

@@ -1,0 +1,49 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.access import section_required
+
+from .engine import FORM_FIELD, scan
+from .filters import ViolationFilter
+from .models import CheckedText
+from .selectors import violation_trend, violations_for_review
+
+PAGE_SIZE = 25
+LIVE_CHECK_MAX_CHARS = 20_000
+
+
+@login_required
+@require_POST
+def live_check(request):
+    """What the engine would say about the text being typed; nothing is recorded until the
+    record is saved."""
+    checked_field = request.POST.get("checked_field", "")
+    if checked_field not in CheckedText.values:
+        return HttpResponseBadRequest("Unknown field.")
+    text = request.POST.get(FORM_FIELD[checked_field], "")[:LIVE_CHECK_MAX_CHARS]
+    hits = scan({checked_field: text})
+    return render(request, "compliance/_live_check.html", {"hits": hits})
+
+
+@section_required("compliance")
+def dashboard(request):
+    violations = violations_for_review()
+    listing = ViolationFilter(request.GET or None, queryset=violations)
+    results = violations
+    if listing.is_bound:
+        listing.form.is_valid()
+        results = listing.filter_queryset(violations)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "filter": listing,
+        "page": page,
+        "query_string": params.urlencode(),
+        "trend": violation_trend(weeks=12, today=timezone.localdate()),
+    }
+    return render(request, "compliance/dashboard.html", context)
