@@ -10,7 +10,15 @@ class ComplianceConfig(AppConfig):
         # that interactions need not know which rules exist.
         from interactions.services import SUBMISSION_CHECKS
 
-        from .rules import required_interaction_fields
+        from .rules import off_label_needs_an_inquiry, required_interaction_fields
 
-        if required_interaction_fields not in SUBMISSION_CHECKS:
-            SUBMISSION_CHECKS.append(required_interaction_fields)
+        for check in (required_interaction_fields, off_label_needs_an_inquiry):
+            if check not in SUBMISSION_CHECKS:
+                SUBMISSION_CHECKS.append(check)
+
+        from inquiries.services import ADVERSE_EVENT_HOOKS
+
+        from .safety import safety_report_for_inquiry
+
+        if safety_report_for_inquiry not in ADVERSE_EVENT_HOOKS:
+            ADVERSE_EVENT_HOOKS.append(safety_report_for_inquiry)

@@ -117,6 +117,16 @@ class ComplianceBlock(ValidationError):
         super().__init__(messages)
 
 
+class RuleRefusal(ValidationError):
+    """A rule about the record as a whole (not its wording) refused the step, e.g. an
+    off-label discussion without a linked inquiry. `problems` maps fields to messages."""
+
+    def __init__(self, problems: dict[str, list[str]], *, rule_problems, record=None):
+        self.rule_problems = rule_problems
+        self.record = record
+        super().__init__(problems)
+
+
 def term_source(term: RestrictedTerm) -> str:
     if term.match_kind == MatchKind.PATTERN:
         return term.pattern
@@ -232,6 +242,22 @@ def violations_record(*, actor, hits: list[Hit], outcome: str | None = None, rec
     )
 
 
+def rule_violations_record(*, actor, problems: dict[str, list[str]], record=None) -> None:
+    content_type = ContentType.objects.get_for_model(record) if record is not None else None
+    Violation.objects.bulk_create(
+        Violation(
+            user=actor,
+            rule=message[:200],
+            outcome=ViolationOutcome.BLOCKED,
+            content_type=content_type,
+            object_id=str(record.pk) if record is not None else "",
+            record_label=str(record)[:200] if record is not None else "",
+        )
+        for messages in problems.values()
+        for message in messages
+    )
+
+
 def records_refusals(service: Callable) -> Callable:
     """Wrap a service (outside its transaction) so that a refused save still leaves its
     violations on record: they are written after the service's transaction rolled back."""
@@ -242,6 +268,11 @@ def records_refusals(service: Callable) -> Callable:
             return service(*args, **kwargs)
         except ComplianceBlock as block:
             violations_record(actor=kwargs.get("actor"), hits=block.hits)
+            raise
+        except RuleRefusal as refusal:
+            rule_violations_record(
+                actor=kwargs.get("actor"), problems=refusal.rule_problems, record=refusal.record
+            )
             raise
 
     return wrapper

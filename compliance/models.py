@@ -251,3 +251,116 @@ class Violation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()}: {self.rule}"
+
+
+class CompliancePolicy(models.Model):
+    """The admin's compliance settings: one row, edited in the admin. The environment's
+    settings only give the first values."""
+
+    drug_safety_mailbox = models.EmailField(
+        blank=True, help_text="Where safety reports are forwarded (the drug-safety intake)."
+    )
+    lock_window_hours = models.PositiveSmallIntegerField(
+        default=72, help_text="How long the owner may still edit a submitted interaction."
+    )
+    max_backdate_days = models.PositiveSmallIntegerField(
+        default=30, help_text="How long after a meeting it may still be logged."
+    )
+
+    class Meta:
+        verbose_name_plural = "compliance policy"
+
+    def __str__(self) -> str:
+        return "Compliance policy"
+
+    @classmethod
+    def current(cls) -> "CompliancePolicy":
+        policy = cls.objects.filter(pk=1).first()
+        if policy is None:
+            policy, _ = cls.objects.get_or_create(
+                pk=1,
+                defaults={
+                    "drug_safety_mailbox": settings.DRUG_SAFETY_MAILBOX,
+                    "lock_window_hours": settings.INTERACTION_LOCK_WINDOW_HOURS,
+                    "max_backdate_days": settings.INTERACTION_MAX_BACKDATE_DAYS,
+                },
+            )
+        return policy
+
+
+class SafetyReportStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting forwarding"
+    FORWARDED = "forwarded", "Forwarded to drug safety"
+
+
+class SafetyReport(models.Model):
+    """A possible adverse event an MSL heard of, saved with the record that mentioned it and
+    forwarded to drug safety at least once. It may be incomplete: speed beats completeness."""
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="safety_reports"
+    )
+    kol = models.ForeignKey(
+        "kols.KOL", on_delete=models.PROTECT, null=True, blank=True, related_name="safety_reports"
+    )
+    product = models.ForeignKey(
+        "catalog.Product",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="safety_reports",
+    )
+    interaction = models.ForeignKey(
+        "interactions.Interaction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="safety_reports",
+    )
+    inquiry = models.ForeignKey(
+        "inquiries.MedicalInquiry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="safety_reports",
+    )
+    patient = models.CharField(
+        max_length=200, blank=True, help_text="What identifies the patient (e.g. woman, 60s)."
+    )
+    event = models.TextField("What was said", blank=True)
+    learned_at = models.DateTimeField("When the MSL learned of it")
+    deadline = models.DateTimeField(editable=False)
+    status = models.CharField(
+        max_length=20, choices=SafetyReportStatus.choices, default=SafetyReportStatus.PENDING
+    )
+    # Sent with every delivery so drug safety can discard a repeated one: at-least-once
+    # forwarding may send a report twice, and it must count once.
+    receipt_id = models.UUIDField(unique=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    forwarded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+        indexes = [models.Index(fields=["status", "deadline"], name="safety_report_pending")]
+
+    def __str__(self) -> str:
+        return f"Safety report #{self.pk}"
+
+    @property
+    def missing_elements(self) -> list[str]:
+        """Which of the four minimum elements of a valid case are still missing."""
+        missing = []
+        if not self.patient:
+            missing.append("an identifiable patient")
+        if self.kol_id is None:
+            missing.append("an identifiable reporter")
+        if self.product_id is None:
+            missing.append("the company's product")
+        if not self.event:
+            missing.append("the event")
+        return missing
+
+    def is_late(self, now=None) -> bool:
+        return self.status == SafetyReportStatus.PENDING and self.deadline < (now or timezone.now())

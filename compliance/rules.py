@@ -31,3 +31,18 @@ def required_interaction_fields(interaction) -> dict[str, list[str]]:
                 f"{label} is required for {type_label} interactions."
             )
     return problems
+
+
+def off_label_needs_an_inquiry(interaction) -> dict[str, list[str]]:
+    """Off-label discussion is allowed only in answer to an unsolicited request, so it must
+    be linked to an inquiry raised from this interaction."""
+    if not interaction.off_label_discussed:
+        return {}
+    if interaction.inquiries.filter(unsolicited_attested=True).exists():
+        return {}
+    return {
+        "off_label_discussed": [
+            "Off-label discussion needs a linked unsolicited inquiry: raise the KOL's "
+            "question as an inquiry from this interaction, then submit."
+        ]
+    }

@@ -2,6 +2,8 @@ import logging
 
 from celery import shared_task
 
+from .models import SafetyReport
+from .safety import safety_report_forward, safety_reports_resend_pending
 from .services import audit_chain_verification_run
 
 logger = logging.getLogger(__name__)
@@ -20,3 +22,23 @@ def verify_audit_chain() -> int:
             verification.problem,
         )
     return verification.pk
+
+
+@shared_task(
+    autoretry_for=(Exception,),
+    dont_autoretry_for=(SafetyReport.DoesNotExist,),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    retry_jitter=True,
+    max_retries=8,
+)
+def forward_safety_report(report_pk: int) -> bool:
+    """Send one report; retried with back-off while the mail server is down."""
+    return safety_report_forward(report_pk)
+
+
+@shared_task
+def resend_pending_safety_reports() -> int:
+    """Re-queue what is still pending: reports saved while the broker was down, or whose
+    retries ran out."""
+    return safety_reports_resend_pending()

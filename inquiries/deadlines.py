@@ -1,23 +1,11 @@
-"""Service-level deadlines in business days, and validity periods in months.
-
-Public holidays are not counted out: they differ by country, and the admin sets the
-service levels with that in mind.
-"""
+"""Service-level deadlines in business days, and validity periods in months."""
 
 import calendar
 import datetime as dt
 
+from msl_crm.business_days import add_business_days
 
-def add_business_days(start: dt.date, days: int) -> dt.date:
-    """The date `days` business days (Monday to Friday) after `start`; weekends never count,
-    so an urgent request raised on Friday is due on Monday."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
+__all__ = ["add_business_days", "add_months"]
 
 
 def add_months(start: dt.date, months: int) -> dt.date:

@@ -171,6 +171,8 @@ def inquiry_update(
     before = stored_snapshot(inquiry)
     for name, value in fields.items():
         setattr(inquiry, name, value)
+    if inquiry.urgency != before["urgency"]:
+        inquiry.deadline = deadline_for(inquiry.urgency, timezone.localdate(inquiry.created_at))
     inquiry.full_clean(exclude=["signature_png"])
     inquiry.save()
     audit_changed(actor=actor, instance=inquiry, before=before)
@@ -187,6 +189,12 @@ def inquiry_sign(*, actor, inquiry: MedicalInquiry, signature_png: bytes) -> Med
         raise PermissionDenied("The KOL signs on the screen of the MSL who raised the inquiry.")
     if inquiry.is_signed:
         raise ValidationError("The KOL has already signed this inquiry.")
+    if inquiry.status != S.OPEN:
+        # The signature attests the request as it was made, before anyone worked on it.
+        raise IllegalTransition(
+            "The KOL signs while the inquiry is open; Medical Information has already "
+            "picked this one up."
+        )
     if not signature_png:
         raise ValidationError({"signature": "Ask the KOL to sign in the box first."})
     if len(signature_png) > MAX_SIGNATURE_BYTES:

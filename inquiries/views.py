@@ -145,6 +145,10 @@ def inquiry_act(request, pk, action):
             messages.success(request, message)
             return redirect(inquiry)
     context = _detail_context(request, inquiry, bound={action: form})
+    if action not in context["forms"]:
+        # The step is not on offer in this state, so its form is not on the page: say why
+        # above the page instead.
+        context["refusals"] = [message for errors in form.errors.values() for message in errors]
     return render(request, "inquiries/inquiry_detail.html", context, status=400)
 
 

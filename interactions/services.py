@@ -7,7 +7,6 @@ that, only an amendment with a reason. Submitted interactions are never deleted.
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -18,8 +17,8 @@ from django.utils import timezone
 from catalog.models import MaterialUse
 from catalog.selectors import materials_offerable
 from compliance.audit_chain import snapshot, stored_snapshot
-from compliance.engine import records_refusals, screen, violations_record
-from compliance.models import AuditAction, CheckedText, ViolationOutcome
+from compliance.engine import RuleRefusal, records_refusals, screen, violations_record
+from compliance.models import AuditAction, CheckedText, CompliancePolicy, ViolationOutcome
 from compliance.services import (
     AuditItem,
     audit_changed,
@@ -71,7 +70,8 @@ class InteractionConflict(Exception):
 
 
 def lock_window() -> dt.timedelta:
-    return dt.timedelta(hours=settings.INTERACTION_LOCK_WINDOW_HOURS)
+    """Compliance sets it in the compliance policy (the environment gives the default)."""
+    return dt.timedelta(hours=CompliancePolicy.current().lock_window_hours)
 
 
 def check_contactable(kols: Iterable[KOL]) -> None:
@@ -120,7 +120,7 @@ def check_materials(interaction: Interaction | None, kols: Iterable[KOL], materi
 def check_not_backdated(occurred_at: dt.datetime | None, *, now: dt.datetime) -> None:
     if occurred_at is None:
         return
-    limit = settings.INTERACTION_MAX_BACKDATE_DAYS
+    limit = CompliancePolicy.current().max_backdate_days
     if occurred_at < now - dt.timedelta(days=limit):
         message = f"An interaction cannot be logged more than {limit} days after it happened."
         raise ValidationError({"occurred_at": message})
@@ -232,9 +232,16 @@ def interaction_submit(*, actor, interaction: Interaction, version: int) -> Inte
         acknowledged=True,
         adverse_event_flagged=interaction.adverse_event_mentioned,
     )
+    rule_problems: dict[str, list[str]] = {}
     for check in SUBMISSION_CHECKS:
         for field, messages in check(interaction).items():
-            problems.setdefault(field, []).extend(messages)
+            rule_problems.setdefault(field, []).extend(messages)
+    if rule_problems:
+        merged = {
+            field: problems.get(field, []) + rule_problems.get(field, [])
+            for field in {*problems, *rule_problems}
+        }
+        raise RuleRefusal(merged, rule_problems=rule_problems, record=interaction)
     if problems:
         raise ValidationError(problems)
     before = stored_snapshot(interaction)

@@ -256,6 +256,8 @@ ADMINS = [("Admins", address) for address in env.list("ADMINS", default=[])]
 # submitting before it locks (compliance can change both).
 INTERACTION_MAX_BACKDATE_DAYS = env.int("INTERACTION_MAX_BACKDATE_DAYS", default=30)
 INTERACTION_LOCK_WINDOW_HOURS = env.int("INTERACTION_LOCK_WINDOW_HOURS", default=72)
+# Where safety reports go until an admin sets the mailbox in the compliance policy.
+DRUG_SAFETY_MAILBOX = env.str("DRUG_SAFETY_MAILBOX", default="drug-safety@example.com")
 
 # The password the demo users get from seed_demo.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="msl-demo-password")

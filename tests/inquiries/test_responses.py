@@ -219,9 +219,7 @@ def test_posting_an_expired_standard_response_is_refused_on_the_page(
     )
     client.force_login(medinfo)
 
-    response = client.post(
-        f"/inquiries/{inquiry.pk}/standard/", {"standard_response": expired.pk}
-    )
+    response = client.post(f"/inquiries/{inquiry.pk}/standard/", {"standard_response": expired.pk})
 
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
@@ -251,7 +249,7 @@ def test_nothing_leaves_without_an_approved_response(inquiry, medinfo):
     MedicalInquiry.objects.filter(pk=inquiry.pk).update(status=S.APPROVED, assignee=medinfo)
     inquiry = reload(inquiry)
 
-    with pytest.raises(ValidationError, match="Nothing leaves without an approved response."):
+    with pytest.raises(ValidationError, match=r"Nothing leaves without an approved response\."):
         services.inquiry_deliver(
             actor=medinfo,
             inquiry=inquiry,

@@ -11,7 +11,6 @@ from django.utils import timezone
 from compliance.models import AuditEntry
 from inquiries import services
 from inquiries.models import (
-    InquiryEvent,
     InquiryResponse,
     InquiryStatus,
     MedicalInquiry,
@@ -462,3 +461,26 @@ def test_signing_is_audited_by_the_images_digest(client, msl, inquiry):
     assert entry.reason == "Signed by the KOL"
     assert entry.changes["signature_png"]["before"] is None
     assert entry.changes["signature_png"]["after"].startswith("sha256:")
+
+
+def test_only_the_raiser_signs(client, medinfo, inquiry):
+    client.force_login(medinfo)
+
+    response = client.post(f"/inquiries/{inquiry.pk}/sign/", {"signature": PNG_DATA_URL})
+
+    assert response.status_code == 403
+    assert not reload(inquiry).is_signed
+
+
+def test_the_kol_cannot_sign_once_medical_information_has_picked_it_up(
+    client, msl, medinfo, inquiry
+):
+    # The page offers signing only while the inquiry is open: the signature attests the
+    # request as it was made, not after Medical Information has started answering it.
+    services.inquiry_assign(actor=medinfo, inquiry=inquiry, assignee=medinfo)
+    client.force_login(msl)
+
+    response = client.post(f"/inquiries/{inquiry.pk}/sign/", {"signature": PNG_DATA_URL})
+
+    assert response.status_code == 400
+    assert not reload(inquiry).is_signed

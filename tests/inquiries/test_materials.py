@@ -1,0 +1,181 @@
+"""Reactive-only materials: shared only in answer to an unsolicited request, i.e. once an
+inquiry is raised from the interaction, or on a still-valid documented interest of a KOL
+who attended, for the material's product. The form offers them only then and the service
+refuses them otherwise."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from catalog.models import MaterialUse
+from interactions.services import interaction_update
+from tests.factories import (
+    ApprovedMaterialFactory,
+    DocumentedInterestFactory,
+    InteractionFactory,
+    KOLFactory,
+    ProductFactory,
+)
+from tests.inquiries.workflow import raise_inquiry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def product(db):
+    return ProductFactory(name="Oncolimab")
+
+
+@pytest.fixture
+def reactive(product):
+    return ApprovedMaterialFactory(
+        title="Off-label data summary", use=MaterialUse.REACTIVE_ONLY, products=[product]
+    )
+
+
+@pytest.fixture
+def proactive(product):
+    return ApprovedMaterialFactory(title="Pivotal trial summary", products=[product])
+
+
+@pytest.fixture
+def interaction(msl, kol):
+    return InteractionFactory(owner=msl, kols=[kol])
+
+
+def offered_materials(client, interaction) -> dict[int, str]:
+    """The materials the edit page offers, by id, with the label each option shows."""
+    response = client.get(f"/interactions/{interaction.pk}/edit/")
+    assert response.status_code == 200
+    select = re.search(
+        r'<select name="materials_shared".*?</select>', response.content.decode(), re.S
+    )
+    assert select, "the edit page has no materials select"
+    return {
+        int(pk): label.strip()
+        for pk, label in re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select.group(0))
+    }
+
+
+def test_without_grounds_a_reactive_only_material_is_not_offered(
+    client, msl, interaction, reactive, proactive
+):
+    client.force_login(msl)
+
+    offered = offered_materials(client, interaction)
+
+    assert proactive.pk in offered
+    assert reactive.pk not in offered
+
+
+def test_an_inquiry_raised_from_the_interaction_unlocks_it(client, msl, kol, interaction, reactive):
+    client.force_login(msl)
+    assert reactive.pk not in offered_materials(client, interaction)
+
+    raise_inquiry(msl, kol, interaction=interaction)
+
+    offered = offered_materials(client, interaction)
+    assert reactive.pk in offered
+    assert offered[reactive.pk].endswith("(reactive only)")
+
+
+def test_an_inquiry_from_another_interaction_does_not_unlock_it(
+    client, msl, kol, interaction, reactive
+):
+    raise_inquiry(msl, kol, interaction=InteractionFactory(owner=msl, kols=[kol]))
+    client.force_login(msl)
+
+    assert reactive.pk not in offered_materials(client, interaction)
+
+
+def test_a_valid_documented_interest_of_an_attendee_unlocks_it(
+    client, msl, kol, interaction, reactive, product
+):
+    DocumentedInterestFactory(kol=kol, raised_by=msl, product=product)
+    client.force_login(msl)
+
+    assert reactive.pk in offered_materials(client, interaction)
+
+
+def test_an_interest_valid_until_today_still_counts(
+    client, msl, kol, interaction, reactive, product
+):
+    DocumentedInterestFactory(
+        kol=kol, raised_by=msl, product=product, valid_until=timezone.localdate()
+    )
+    client.force_login(msl)
+
+    assert reactive.pk in offered_materials(client, interaction)
+
+
+def test_an_expired_documented_interest_does_not(client, msl, kol, interaction, reactive, product):
+    DocumentedInterestFactory(
+        kol=kol,
+        raised_by=msl,
+        product=product,
+        valid_until=timezone.localdate() - dt.timedelta(days=1),
+    )
+    client.force_login(msl)
+
+    assert reactive.pk not in offered_materials(client, interaction)
+
+
+def test_an_interest_in_another_product_does_not(client, msl, kol, interaction, reactive):
+    DocumentedInterestFactory(kol=kol, raised_by=msl, product=ProductFactory(name="Other"))
+    client.force_login(msl)
+
+    assert reactive.pk not in offered_materials(client, interaction)
+
+
+def test_an_interest_of_a_kol_who_did_not_attend_does_not(
+    client, msl, interaction, reactive, product, organisation
+):
+    absent = KOLFactory(territory=organisation["boston"])
+    DocumentedInterestFactory(kol=absent, raised_by=msl, product=product)
+    client.force_login(msl)
+
+    assert reactive.pk not in offered_materials(client, interaction)
+
+
+def test_the_service_refuses_a_reactive_only_material_without_grounds(msl, interaction, reactive):
+    with pytest.raises(ValidationError) as refused:
+        interaction_update(
+            actor=msl,
+            interaction=interaction,
+            version=interaction.version,
+            relations={"materials_shared": [reactive]},
+        )
+
+    (message,) = refused.value.message_dict["materials_shared"]
+    assert "reactive-only" in message
+    assert str(reactive) in message
+    assert not interaction.materials_shared.exists()
+
+
+def test_the_service_accepts_it_once_an_inquiry_is_raised(msl, kol, interaction, reactive):
+    raise_inquiry(msl, kol, interaction=interaction)
+
+    interaction_update(
+        actor=msl,
+        interaction=interaction,
+        version=interaction.version,
+        relations={"materials_shared": [reactive]},
+    )
+
+    assert list(interaction.materials_shared.all()) == [reactive]
+
+
+def test_the_service_accepts_it_on_a_documented_interest(msl, kol, interaction, reactive, product):
+    DocumentedInterestFactory(kol=kol, raised_by=msl, product=product)
+
+    interaction_update(
+        actor=msl,
+        interaction=interaction,
+        version=interaction.version,
+        relations={"materials_shared": [reactive]},
+    )
+
+    assert list(interaction.materials_shared.all()) == [reactive]
