@@ -27,6 +27,8 @@ class DemoUser:
     job_title: str
     roles: tuple[Role, ...] = ()
     is_superuser: bool = False
+    # Compliance configures its rules in the admin site too.
+    is_staff: bool = False
 
 
 DEMO_USERS = (
@@ -40,7 +42,14 @@ DEMO_USERS = (
     DemoUser(
         "medinfo2", "Marco", "Bianchi", "Medical Information Manager", (Role.MEDICAL_INFORMATION,)
     ),
-    DemoUser("compliance", "Daniel", "Moreau", "Medical Compliance Officer", (Role.COMPLIANCE,)),
+    DemoUser(
+        "compliance",
+        "Daniel",
+        "Moreau",
+        "Medical Compliance Officer",
+        (Role.COMPLIANCE,),
+        is_staff=True,
+    ),
     DemoUser("viewer", "Tom", "Alvarez", "Marketing Insights Lead", (Role.VIEWER,)),
     DemoUser("admin", "Alex", "Admin", "System administrator", (), is_superuser=True),
 )
@@ -97,7 +106,7 @@ def _ensure_user(demo: DemoUser, password: str) -> User:
             job_title=demo.job_title,
             password=password,
             roles=demo.roles,
-            is_staff=demo.is_superuser,
+            is_staff=demo.is_staff or demo.is_superuser,
             is_superuser=demo.is_superuser,
         )
     if not user.check_password(password):

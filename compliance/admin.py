@@ -6,8 +6,10 @@ from .models import (
     AuditChainVerification,
     AuditEntry,
     CheckedText,
+    CompliancePolicy,
     RequiredInteractionField,
     RestrictedTerm,
+    SafetyReport,
     Violation,
 )
 
@@ -95,3 +97,22 @@ class ViolationAdmin(ReadOnlyAdmin):
     list_filter = ["outcome", "field"]
     list_select_related = ["user"]
     date_hierarchy = "occurred_at"
+
+
+@admin.register(CompliancePolicy)
+class CompliancePolicyAdmin(AuditedAdminMixin):
+    list_display = ["__str__", "drug_safety_mailbox", "lock_window_hours", "max_backdate_days"]
+
+    def has_add_permission(self, request):
+        return not CompliancePolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SafetyReport)
+class SafetyReportAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "reporter", "learned_at", "deadline", "status", "attempts"]
+    list_filter = ["status"]
+    list_select_related = ["reporter"]
+    date_hierarchy = "learned_at"

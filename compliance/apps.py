@@ -1,4 +1,37 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+# What the Compliance role may do in the admin site: configure the rules, read the records
+# the rules produce, unlock interactions for correction.
+COMPLIANCE_ADMIN_PERMISSIONS = {
+    "compliance": [
+        "add_restrictedterm",
+        "change_restrictedterm",
+        "delete_restrictedterm",
+        "view_restrictedterm",
+        "add_requiredinteractionfield",
+        "change_requiredinteractionfield",
+        "delete_requiredinteractionfield",
+        "view_requiredinteractionfield",
+        "change_compliancepolicy",
+        "view_compliancepolicy",
+        "view_violation",
+        "view_safetyreport",
+        "view_auditentry",
+        "view_auditchainverification",
+    ],
+    "inquiries": [
+        "add_servicelevel",
+        "change_servicelevel",
+        "view_servicelevel",
+        "change_inquirypolicy",
+        "view_inquirypolicy",
+        "add_standardresponse",
+        "change_standardresponse",
+        "view_standardresponse",
+    ],
+    "interactions": ["view_interaction"],
+}
 
 
 class ComplianceConfig(AppConfig):
@@ -6,6 +39,9 @@ class ComplianceConfig(AppConfig):
     verbose_name = "Compliance and audit trail"
 
     def ready(self):
+        # After every app's migrations, because the permissions of the apps above this one
+        # are created only when their own migrations have run.
+        post_migrate.connect(grant_compliance_admin_permissions)
         # Interactions leave one place for compliance to veto a submission; fill it here so
         # that interactions need not know which rules exist.
         from interactions.services import SUBMISSION_CHECKS
@@ -22,3 +58,18 @@ class ComplianceConfig(AppConfig):
 
         if safety_report_for_inquiry not in ADVERSE_EVENT_HOOKS:
             ADVERSE_EVENT_HOOKS.append(safety_report_for_inquiry)
+
+
+def grant_compliance_admin_permissions(sender, using="default", **kwargs):
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    from accounts.roles import Role
+
+    group = Group.objects.using(using).filter(name=Role.COMPLIANCE).first()
+    if group is None:
+        return
+    wanted = Q(pk__in=[])
+    for app_label, codenames in COMPLIANCE_ADMIN_PERMISSIONS.items():
+        wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
+    group.permissions.add(*Permission.objects.using(using).filter(wanted))

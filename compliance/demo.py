@@ -98,6 +98,9 @@ def seed(stdout) -> None:
                     matched_text=sample,
                     outcome=outcome,
                     occurred_at=now - dt.timedelta(weeks=week, days=rng.randint(0, 4)),
+                    record_label="Interaction of that day"
+                    if outcome == ViolationOutcome.ACKNOWLEDGED
+                    else "",
                 )
             )
     if msls:

@@ -8,7 +8,15 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 
 from .audit_chain import compute_entry_hash
-from .models import GENESIS_HASH, AuditChainHead, AuditEntry, Violation, ViolationOutcome
+from .models import (
+    GENESIS_HASH,
+    AuditChainHead,
+    AuditEntry,
+    SafetyReport,
+    SafetyReportStatus,
+    Violation,
+    ViolationOutcome,
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,11 @@ def violations_for_review():
     )
 
 
+TREND_COLUMN_WIDTH = 48
+TREND_BAR_HEIGHT = 110
+TREND_BASELINE = 130
+
+
 def violation_trend(*, weeks: int, today) -> list[dict]:
     """Violations per week (Monday first) for the last `weeks` weeks, blocked and warned
     apart, oldest first, for the trend on /compliance/."""
@@ -110,7 +123,59 @@ def violation_trend(*, weeks: int, today) -> list[dict]:
             key = "blocked" if row["outcome"] == ViolationOutcome.BLOCKED else "warned"
             buckets[index][key] += row["count"]
     peak = max((bucket["blocked"] + bucket["warned"] for bucket in buckets), default=0) or 1
-    for bucket in buckets:
+    # Bar geometry for the SVG chart (attributes, not styles: the CSP forbids inline styles).
+    for index, bucket in enumerate(buckets):
         bucket["total"] = bucket["blocked"] + bucket["warned"]
-        bucket["percent"] = round(100 * bucket["total"] / peak)
+        blocked_height = round(TREND_BAR_HEIGHT * bucket["blocked"] / peak)
+        warned_height = round(TREND_BAR_HEIGHT * bucket["warned"] / peak)
+        bucket["x"] = index * TREND_COLUMN_WIDTH + 10
+        bucket["centre"] = index * TREND_COLUMN_WIDTH + TREND_COLUMN_WIDTH // 2
+        bucket["blocked_y"] = TREND_BASELINE - blocked_height
+        bucket["blocked_height"] = blocked_height
+        bucket["warned_y"] = TREND_BASELINE - blocked_height - warned_height
+        bucket["warned_height"] = warned_height
     return buckets
+
+
+def safety_reports_awaiting(*, reporter=None) -> list[SafetyReport]:
+    """Reports not yet forwarded, the most urgent first (for /compliance/ and the MSL's day)."""
+    reports = SafetyReport.objects.filter(status=SafetyReportStatus.PENDING).select_related(
+        "reporter", "kol", "product"
+    )
+    if reporter is not None:
+        reports = reports.filter(reporter=reporter)
+    return list(reports.order_by("deadline", "pk")[:50])
+
+
+def audit_entries_for_review():
+    return AuditEntry.objects.select_related("content_type").order_by("-sequence")
+
+
+@dataclass(frozen=True)
+class RecordHistory:
+    content_type: ContentType
+    object_id: str
+    entries: list[AuditEntry]
+
+    @property
+    def label(self) -> str:
+        return self.entries[-1].object_repr if self.entries else ""
+
+    @property
+    def changed_after_first_entry(self) -> bool:
+        """Whether anything happened to the record after the entry that first recorded it:
+        the question a printed history must answer at a glance."""
+        return len(self.entries) > 1
+
+    @property
+    def changes_after_first_entry(self) -> list[AuditEntry]:
+        return self.entries[1:]
+
+
+def record_history(content_type: ContentType, object_id: str) -> RecordHistory:
+    entries = list(
+        AuditEntry.objects.filter(content_type=content_type, object_id=str(object_id))
+        .select_related("content_type")
+        .order_by("sequence")
+    )
+    return RecordHistory(content_type, str(object_id), entries)

@@ -10,9 +10,15 @@ from accounts.access import section_required
 from .engine import FORM_FIELD, scan
 from .filters import ViolationFilter
 from .models import CheckedText
-from .selectors import violation_trend, violations_for_review
+from .selectors import (
+    TREND_COLUMN_WIDTH,
+    safety_reports_awaiting,
+    violation_trend,
+    violations_for_review,
+)
 
 PAGE_SIZE = 25
+TREND_WEEKS = 12
 LIVE_CHECK_MAX_CHARS = 20_000
 
 
@@ -44,6 +50,9 @@ def dashboard(request):
         "filter": listing,
         "page": page,
         "query_string": params.urlencode(),
-        "trend": violation_trend(weeks=12, today=timezone.localdate()),
+        "trend": violation_trend(weeks=TREND_WEEKS, today=timezone.localdate()),
+        "trend_width": TREND_WEEKS * TREND_COLUMN_WIDTH,
+        "safety_reports": safety_reports_awaiting(),
+        "now": timezone.now(),
     }
     return render(request, "compliance/dashboard.html", context)

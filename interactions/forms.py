@@ -1,5 +1,6 @@
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import User
 from catalog.models import ApprovedMaterial, MaterialUse, Product
@@ -20,6 +21,22 @@ class InteractionForm(ComplianceFormMixin, forms.ModelForm):
     over someone else's newer save is refused instead of overwriting it."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The safety report's details: all optional, because drug safety would rather have an
+    # incomplete report today than a complete one next week.
+    ae_learned_at = forms.DateTimeField(
+        label="When you learned of it",
+        required=False,
+        widget=DATETIME_WIDGET,
+        help_text="Leave empty if it was during this meeting.",
+    )
+    ae_patient = forms.CharField(
+        label="Patient", required=False, max_length=200, help_text="e.g. woman in her 60s"
+    )
+    ae_event = forms.CharField(
+        label="What was said about the event",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     class Meta:
         model = Interaction
@@ -94,6 +111,19 @@ class InteractionForm(ComplianceFormMixin, forms.ModelForm):
         if self.instance.pk:
             return self.instance.kols.all()
         return self.fields["kols"].queryset.filter(pk__in=self.initial.get("kols") or [])
+
+    def safety_details(self) -> dict:
+        return {
+            "learned_at": self.cleaned_data.get("ae_learned_at"),
+            "patient": self.cleaned_data.get("ae_patient", ""),
+            "event": self.cleaned_data.get("ae_event", ""),
+        }
+
+    def clean_ae_learned_at(self):
+        learned_at = self.cleaned_data.get("ae_learned_at")
+        if learned_at and learned_at > timezone.now():
+            raise forms.ValidationError("This cannot be in the future.")
+        return learned_at
 
     def relations(self) -> dict:
         names = ("internal_attendees", "topics", "products", "materials_shared")

@@ -19,6 +19,7 @@ from catalog.selectors import materials_offerable
 from compliance.audit_chain import snapshot, stored_snapshot
 from compliance.engine import RuleRefusal, records_refusals, screen, violations_record
 from compliance.models import AuditAction, CheckedText, CompliancePolicy, ViolationOutcome
+from compliance.safety import safety_report_open
 from compliance.services import (
     AuditItem,
     audit_changed,
@@ -129,7 +130,13 @@ def check_not_backdated(occurred_at: dt.datetime | None, *, now: dt.datetime) ->
 @records_refusals
 @transaction.atomic
 def interaction_create(
-    *, actor, kols: Iterable[KOL] = (), relations=None, acknowledged=False, **fields
+    *,
+    actor,
+    kols: Iterable[KOL] = (),
+    relations=None,
+    acknowledged=False,
+    safety: dict | None = None,
+    **fields,
 ) -> Interaction:
     _check_fields(fields)
     warnings = _screen_notes(fields, acknowledged=acknowledged)
@@ -152,6 +159,7 @@ def interaction_create(
         getattr(interaction, _relation(name)).set(values)
     audit_created(actor=actor, instance=interaction)
     _acknowledged(actor, warnings, interaction)
+    _report_adverse_event(actor, interaction, safety)
     return interaction
 
 
@@ -165,6 +173,7 @@ def interaction_update(
     kols=None,
     relations=None,
     acknowledged=False,
+    safety: dict | None = None,
     **fields,
 ) -> Interaction:
     """Change an interaction its owner may still edit; refuse a save based on a stale copy."""
@@ -206,6 +215,7 @@ def interaction_update(
         getattr(interaction, _relation(name)).set(values)
     audit_changed(actor=actor, instance=interaction, before=before)
     _acknowledged(actor, warnings, interaction)
+    _report_adverse_event(actor, interaction, safety)
     return interaction
 
 
@@ -402,6 +412,25 @@ def _screen_notes(fields: dict, *, acknowledged: bool, flagged: bool | None = No
         {CheckedText.INTERACTION_NOTES: fields["notes"]},
         acknowledged=acknowledged,
         adverse_event_flagged=flagged,
+    )
+
+
+def _report_adverse_event(actor, interaction: Interaction, safety: dict | None) -> None:
+    """A flagged interaction gets its safety report in the same transaction, once."""
+    if not interaction.adverse_event_mentioned or interaction.safety_reports.exists():
+        return
+    safety = safety or {}
+    safety_report_open(
+        reporter=actor,
+        learned_at=safety.get("learned_at")
+        or interaction.occurred_at
+        or interaction.planned_at
+        or timezone.now(),
+        kol=interaction.kols.first(),
+        product=interaction.products.first(),
+        interaction=interaction,
+        patient=safety.get("patient", ""),
+        event=safety.get("event") or interaction.notes,
     )
 
 

@@ -91,6 +91,9 @@ def interaction_detail(request, pk):
         "topics": interaction.topics.select_related("parent"),
         "materials": interaction.materials_shared.all(),
         "inquiries": interaction.inquiries.all(),
+        "safety_reports": interaction.safety_reports.all()
+        if interaction.adverse_event_mentioned
+        else [],
         "is_owner": is_owner,
         "insight_form": InsightForm(interaction=interaction) if is_owner else None,
         "follow_up_form": FollowUpForm() if is_owner else None,
@@ -111,6 +114,7 @@ def interaction_new(request):
                 kols=form.cleaned_data["kols"],
                 relations=form.relations(),
                 acknowledged=form.acknowledged,
+                safety=form.safety_details(),
                 **form.service_fields(),
             )
         except ValidationError as error:
@@ -137,6 +141,7 @@ def interaction_edit(request, pk):
                 kols=form.cleaned_data["kols"],
                 relations=form.relations(),
                 acknowledged=form.acknowledged,
+                safety=form.safety_details(),
                 **form.service_fields(),
             )
         except InteractionConflict as conflict:
