@@ -98,6 +98,10 @@ def open_context(new_context, browser_log):
                 browser_log.failed_resources.append(f"{response.status} {response.url}")
 
         def on_request_failed(request):
+            # Leaving a page cancels what it was still fetching (often the favicon); that
+            # is the browser moving on, not an asset that failed to load.
+            if request.failure == "net::ERR_ABORTED":
+                return
             browser_log.failed_resources.append(f"{request.failure} {request.url}")
 
         context.on("response", on_response)
