@@ -10,7 +10,7 @@ from compliance.live_check import live_check_attrs
 from compliance.models import CheckedText
 from kols.selectors import kols_visible_to
 
-from .models import FollowUp, Insight, Interaction
+from .models import FollowUp, Insight, Interaction, InteractionStatus
 from .services import shareable_materials
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -21,6 +21,12 @@ class InteractionForm(ComplianceFormMixin, forms.ModelForm):
     over someone else's newer save is refused instead of overwriting it."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    change_reason = forms.CharField(
+        label="Why are you changing a submitted interaction?",
+        required=False,
+        max_length=500,
+        help_text="Kept in the audit trail with the change.",
+    )
     # The safety report's details: all optional, because drug safety would rather have an
     # incomplete report today than a complete one next week.
     ae_learned_at = forms.DateTimeField(
@@ -103,6 +109,10 @@ class InteractionForm(ComplianceFormMixin, forms.ModelForm):
         self.fields["notes"].widget.attrs.update(live_check_attrs(CheckedText.INTERACTION_NOTES))
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        if self.instance.status != InteractionStatus.SUBMITTED:
+            del self.fields["change_reason"]
+        else:
+            self.fields["change_reason"].required = True
 
     def _attendees(self):
         if self.is_bound:

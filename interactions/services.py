@@ -174,9 +174,11 @@ def interaction_update(
     relations=None,
     acknowledged=False,
     safety: dict | None = None,
+    reason: str = "",
     **fields,
 ) -> Interaction:
-    """Change an interaction its owner may still edit; refuse a save based on a stale copy."""
+    """Change an interaction its owner may still edit; refuse a save based on a stale copy.
+    A submitted interaction changes only with a reason, kept in the audit trail."""
     _check_fields(fields)
     interaction = _locked_for_owner(actor, interaction, version)
     warnings = _screen_notes(
@@ -188,6 +190,10 @@ def interaction_update(
         raise ValidationError("This interaction is locked: change it with an amendment.")
     if interaction.status == InteractionStatus.SUBMITTED and _window_closed(interaction):
         raise ValidationError("The edit window has closed: change it with an amendment.")
+    if interaction.status == InteractionStatus.SUBMITTED and not reason.strip():
+        raise ValidationError(
+            {"change_reason": "Say why a submitted interaction is being changed."}
+        )
     before = stored_snapshot(interaction)
     now = timezone.now()
     if "occurred_at" in fields and fields["occurred_at"] != interaction.occurred_at:
@@ -213,7 +219,7 @@ def interaction_update(
         check_materials(interaction, interaction.kols.all(), added)
     for name, values in relations.items():
         getattr(interaction, _relation(name)).set(values)
-    audit_changed(actor=actor, instance=interaction, before=before)
+    audit_changed(actor=actor, instance=interaction, before=before, reason=reason)
     _acknowledged(actor, warnings, interaction)
     _report_adverse_event(actor, interaction, safety)
     return interaction

@@ -138,6 +138,7 @@ def interaction_edit(request, pk):
                 actor=request.user,
                 interaction=interaction,
                 version=form.cleaned_data["version"] or 0,
+                reason=form.cleaned_data.get("change_reason", ""),
                 kols=form.cleaned_data["kols"],
                 relations=form.relations(),
                 acknowledged=form.acknowledged,

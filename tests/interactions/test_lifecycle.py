@@ -151,11 +151,21 @@ def test_the_owner_edits_a_submitted_interaction_until_the_window_closes(msl, dr
     with time_machine.travel(timezone.now(), tick=False) as clock:
         done = submitted(msl, draft)
         clock.shift(dt.timedelta(hours=71))
-        done = interaction_update(actor=msl, interaction=done, version=done.version, notes="Fixed")
+        with pytest.raises(ValidationError, match="Say why a submitted interaction"):
+            interaction_update(actor=msl, interaction=done, version=done.version, notes="Fixed")
+        done = interaction_update(
+            actor=msl, interaction=done, version=done.version, notes="Fixed", reason="Typo"
+        )
         clock.shift(dt.timedelta(hours=2))
 
         with pytest.raises(ValidationError, match="edit window has closed"):
-            interaction_update(actor=msl, interaction=done, version=done.version, notes="Late")
+            interaction_update(
+                actor=msl, interaction=done, version=done.version, notes="Late", reason="Typo"
+            )
+
+    entry = AuditEntry.objects.filter(object_id=str(done.pk)).order_by("sequence").last()
+    assert entry.reason == "Typo"
+    assert entry.changes["notes"]["after"] == "Fixed"
 
 
 def test_the_lock_task_locks_only_interactions_past_the_window(msl, kol, settings):

@@ -303,3 +303,28 @@ def test_a_follow_up_due_in_the_past_is_refused_with_the_reason(client, msl, kol
 
     assert "cannot be due in the past" in response.content.decode()
     assert not FollowUp.objects.exists()
+
+
+def test_changing_a_submitted_interaction_asks_why_and_keeps_the_reason(client, msl, kol):
+    from compliance.models import AuditEntry
+
+    interaction = InteractionFactory(
+        owner=msl,
+        kols=[kol],
+        status=InteractionStatus.SUBMITTED,
+        first_submitted_at=timezone.now(),
+        submitted_at=timezone.now(),
+    )
+    client.force_login(msl)
+    data = log_data(kol, notes="Corrected outcome figures.", version=interaction.version)
+
+    refused = client.post(f"/interactions/{interaction.pk}/edit/", data)
+    client.post(
+        f"/interactions/{interaction.pk}/edit/", {**data, "change_reason": "Wrong figure typed"}
+    )
+
+    assert "Why are you changing a submitted interaction?" in refused.content.decode()
+    assert "This field is required." in refused.content.decode()
+    assert Interaction.objects.get(pk=interaction.pk).notes == "Corrected outcome figures."
+    entry = AuditEntry.objects.filter(object_id=str(interaction.pk)).order_by("sequence").last()
+    assert entry.reason == "Wrong figure typed"
