@@ -7,6 +7,7 @@ from .models import (
     AuditEntry,
     CheckedText,
     CompliancePolicy,
+    ProductCertification,
     RequiredInteractionField,
     RestrictedTerm,
     SafetyReport,
@@ -116,3 +117,11 @@ class SafetyReportAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     list_select_related = ["reporter"]
     date_hierarchy = "learned_at"
+
+
+@admin.register(ProductCertification)
+class ProductCertificationAdmin(AuditedAdminMixin):
+    list_display = ["user", "product", "certified_on", "expires_on", "source"]
+    list_filter = ["product", "source"]
+    search_fields = ["user__username", "user__last_name", "product__name"]
+    list_select_related = ["user", "product"]

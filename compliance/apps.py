@@ -19,6 +19,9 @@ COMPLIANCE_ADMIN_PERMISSIONS = {
         "view_safetyreport",
         "view_auditentry",
         "view_auditchainverification",
+        "add_productcertification",
+        "change_productcertification",
+        "view_productcertification",
     ],
     "inquiries": [
         "add_servicelevel",
@@ -46,9 +49,17 @@ class ComplianceConfig(AppConfig):
         # that interactions need not know which rules exist.
         from interactions.services import SUBMISSION_CHECKS
 
-        from .rules import off_label_needs_an_inquiry, required_interaction_fields
+        from .rules import (
+            off_label_needs_an_inquiry,
+            products_need_certification,
+            required_interaction_fields,
+        )
 
-        for check in (required_interaction_fields, off_label_needs_an_inquiry):
+        for check in (
+            required_interaction_fields,
+            off_label_needs_an_inquiry,
+            products_need_certification,
+        ):
             if check not in SUBMISSION_CHECKS:
                 SUBMISSION_CHECKS.append(check)
 

@@ -6,10 +6,12 @@ import random
 from django.utils import timezone
 
 from accounts.models import User
+from catalog.models import Product
 
 from .models import (
     CheckedText,
     MatchKind,
+    ProductCertification,
     RequiredInteractionField,
     RestrictedTerm,
     Severity,
@@ -78,6 +80,7 @@ def seed(stdout) -> None:
         interaction_type="advisory_board", field="objectives"
     )
     msls = list(User.objects.filter(groups__name="MSL").order_by("username"))
+    _certify(msls)
     rng = random.Random(11)  # noqa: S311 - repeatable demo data, not a secret
     now = timezone.now()
     violations = []
@@ -107,4 +110,22 @@ def seed(stdout) -> None:
         Violation.objects.bulk_create(violations)
     stdout.write(
         f"Compliance rules: {len(terms)} restricted terms, {len(violations)} past violations."
+    )
+
+
+def _certify(msls) -> None:
+    """Certify the demo MSLs for every product; one certification runs out soon, so the
+    MSL's day has something to warn about."""
+    today = timezone.localdate()
+    products = list(Product.objects.order_by("name"))
+    ProductCertification.objects.bulk_create(
+        ProductCertification(
+            user=msl,
+            product=product,
+            certified_on=today - dt.timedelta(days=200),
+            expires_on=today + dt.timedelta(days=20 if index == 0 else 165),
+            note="Demo product training",
+        )
+        for msl in msls
+        for index, product in enumerate(products)
     )

@@ -364,3 +364,40 @@ class SafetyReport(models.Model):
 
     def is_late(self, now=None) -> bool:
         return self.status == SafetyReportStatus.PENDING and self.deadline < (now or timezone.now())
+
+
+class CertificationSource(models.TextChoices):
+    RECORDED = "recorded", "Recorded by an admin"
+    LEARNING = "learning", "Learning record"
+
+
+class ProductCertification(models.Model):
+    """An MSL's certification to discuss a product, required before logging a discussion
+    of it. Admins record them until the learning records (events app) supply them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certifications"
+    )
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.PROTECT, related_name="certifications"
+    )
+    certified_on = models.DateField()
+    expires_on = models.DateField()
+    source = models.CharField(
+        max_length=20, choices=CertificationSource.choices, default=CertificationSource.RECORDED
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "product", "-expires_on"]
+        indexes = [models.Index(fields=["user", "expires_on"], name="certification_user_expiry")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__gt=models.F("certified_on")),
+                name="certification_expires_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} certified for {self.product} until {self.expires_on:%Y-%m-%d}"

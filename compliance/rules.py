@@ -4,7 +4,9 @@ Each check takes the record and returns its problems as {field: [messages]}, the
 `interactions.services.SUBMISSION_CHECKS` expects.
 """
 
-from .models import RequirableInteractionField, RequiredInteractionField
+from django.utils import timezone
+
+from .models import ProductCertification, RequirableInteractionField, RequiredInteractionField
 
 MANY_TO_MANY_FIELDS = frozenset(
     {
@@ -44,5 +46,33 @@ def off_label_needs_an_inquiry(interaction) -> dict[str, list[str]]:
         "off_label_discussed": [
             "Off-label discussion needs a linked unsolicited inquiry: raise the KOL's "
             "question as an inquiry from this interaction, then submit."
+        ]
+    }
+
+
+def products_need_certification(interaction) -> dict[str, list[str]]:
+    """An MSL logs a discussion of a product only while certified for it."""
+    if interaction.occurred_at is None:
+        return {}
+    on = timezone.localdate(interaction.occurred_at)
+    discussed = list(interaction.products.all())
+    if not discussed:
+        return {}
+    certified = set(
+        ProductCertification.objects.filter(
+            user_id=interaction.owner_id,
+            product__in=discussed,
+            certified_on__lte=on,
+            expires_on__gte=on,
+        ).values_list("product_id", flat=True)
+    )
+    missing = [product for product in discussed if product.pk not in certified]
+    if not missing:
+        return {}
+    return {
+        "products": [
+            f"You were not certified to discuss {product.name} on {on:%Y-%m-%d}; complete "
+            "the product training (or ask compliance to record it) before logging it."
+            for product in missing
         ]
     }
