@@ -7,6 +7,7 @@ from .models import (
     AuditEntry,
     CheckedText,
     CompliancePolicy,
+    FirewallRule,
     ProductCertification,
     RequiredInteractionField,
     RestrictedTerm,
@@ -125,3 +126,20 @@ class ProductCertificationAdmin(AuditedAdminMixin):
     list_filter = ["product", "source"]
     search_fields = ["user__username", "user__last_name", "product__name"]
     list_select_related = ["user", "product"]
+
+
+@admin.register(FirewallRule)
+class FirewallRuleAdmin(AuditedAdminMixin):
+    list_display = [
+        "role",
+        "may_see_notes",
+        "may_see_quotes",
+        "may_see_identifiable_insights",
+        "may_see_off_label_inquiries",
+    ]
+    list_editable = [
+        "may_see_notes",
+        "may_see_quotes",
+        "may_see_identifiable_insights",
+        "may_see_off_label_inquiries",
+    ]

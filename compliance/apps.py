@@ -19,6 +19,8 @@ COMPLIANCE_ADMIN_PERMISSIONS = {
         "view_safetyreport",
         "view_auditentry",
         "view_auditchainverification",
+        "change_firewallrule",
+        "view_firewallrule",
         "add_productcertification",
         "change_productcertification",
         "view_productcertification",

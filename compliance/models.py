@@ -3,6 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from accounts.roles import Role
 from interactions.models import InteractionType
 
 GENESIS_HASH = "0" * 64
@@ -401,3 +402,27 @@ class ProductCertification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} certified for {self.product} until {self.expires_on:%Y-%m-%d}"
+
+
+class FirewallRule(models.Model):
+    """The medical/commercial firewall as data: what each role may read of other people's
+    records. The author of a record always reads their own."""
+
+    role = models.CharField(max_length=40, unique=True, choices=Role.choices)
+    may_see_notes = models.BooleanField(
+        default=False, help_text="Interaction notes and objectives."
+    )
+    may_see_quotes = models.BooleanField(default=False, help_text="The text of insights.")
+    may_see_identifiable_insights = models.BooleanField(
+        default=False, help_text="Insights attributed to a named KOL (not only aggregates)."
+    )
+    may_see_off_label_inquiries = models.BooleanField(
+        default=False, help_text="The question, KOL and answer of off-label inquiries."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["role"]
+
+    def __str__(self) -> str:
+        return f"Firewall for {self.role}"

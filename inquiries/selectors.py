@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.scoping import scope_for_user, sees_everything
+from compliance.firewall import OFF_LABEL_INQUIRIES, may_see
 
 from .deadlines import add_business_days
 from .models import (
@@ -50,8 +51,11 @@ def inquiries_visible_to(user) -> QuerySet[MedicalInquiry]:
 
 
 def content_visible(user, inquiry: MedicalInquiry) -> bool:
-    """May `user` read what was asked and answered (not only that the inquiry exists)?"""
-    return not inquiry.off_label or inquiry.raised_by_id == user.pk or works_inquiries(user)
+    """May `user` read what was asked and answered (not only that the inquiry exists)?
+    For off-label inquiries the firewall decides, per role."""
+    return not inquiry.off_label or may_see(
+        user, OFF_LABEL_INQUIRIES, author_id=inquiry.raised_by_id
+    )
 
 
 def inquiry_get_for_user(*, user, pk) -> MedicalInquiry:

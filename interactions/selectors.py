@@ -1,9 +1,12 @@
 """Reads of interactions, scoped through accounts.scoping like every other app."""
 
+from dataclasses import dataclass
+
 from django.db.models import Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.scoping import scope_for_user
+from compliance.firewall import IDENTIFIABLE_INSIGHTS, NOTES, QUOTES, may_see
 
 from .models import FollowUp, FollowUpStatus, Insight, Interaction, InteractionStatus
 
@@ -73,10 +76,38 @@ def interaction_list_for_user(user) -> QuerySet[Interaction]:
     )
 
 
-def kol_insights(kol, user, *, limit: int = 10):
-    """What the KOL said, from interactions the reader may see, newest first."""
-    return list(
+@dataclass(frozen=True)
+class ContentSight:
+    """What of an interaction's written content the reader may see (the firewall)."""
+
+    notes: bool
+    quotes: bool
+
+
+def interaction_sight(user, interaction: Interaction) -> ContentSight:
+    return ContentSight(
+        notes=may_see(user, NOTES, author_id=interaction.owner_id),
+        quotes=may_see(user, QUOTES, author_id=interaction.owner_id),
+    )
+
+
+@dataclass(frozen=True)
+class KOLInsights:
+    items: list
+    restricted: bool = False
+
+
+def kol_insights(kol, user, *, limit: int = 10) -> KOLInsights:
+    """What the KOL said, from interactions the reader may see, newest first; nothing when
+    the firewall keeps identifiable insights from the reader's role, and each insight's text
+    only where the firewall shows quotes."""
+    if not may_see(user, IDENTIFIABLE_INSIGHTS):
+        return KOLInsights(items=[], restricted=True)
+    insights = list(
         Insight.objects.filter(kol=kol, interaction__in=interactions_visible_to(user))
         .select_related("topic__parent")
         .order_by("-created_at")[:limit]
     )
+    for insight in insights:
+        insight.text_hidden = not may_see(user, QUOTES, author_id=insight.author_id)
+    return KOLInsights(items=insights)

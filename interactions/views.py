@@ -23,6 +23,7 @@ from .selectors import (
     follow_up_get_for_owner,
     interaction_get_for_user,
     interaction_list_for_user,
+    interaction_sight,
     my_open_follow_ups,
 )
 from .services import (
@@ -95,6 +96,7 @@ def interaction_detail(request, pk):
         if interaction.adverse_event_mentioned
         else [],
         "is_owner": is_owner,
+        "sight": interaction_sight(request.user, interaction),
         "insight_form": InsightForm(interaction=interaction) if is_owner else None,
         "follow_up_form": FollowUpForm() if is_owner else None,
     }
@@ -199,6 +201,7 @@ def insight_new(request, pk):
         "insights": interaction.insights.select_related("kol", "topic__parent"),
         "insight_form": form,
         "is_owner": True,
+        "sight": interaction_sight(request.user, interaction),
     }
     if request.htmx:
         return render(request, "interactions/_insights.html", context)
