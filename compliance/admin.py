@@ -8,10 +8,12 @@ from .models import (
     CheckedText,
     CompliancePolicy,
     FirewallRule,
+    OpenPaymentsThreshold,
     ProductCertification,
     RequiredInteractionField,
     RestrictedTerm,
     SafetyReport,
+    TransferOfValue,
     Violation,
 )
 
@@ -143,3 +145,16 @@ class FirewallRuleAdmin(AuditedAdminMixin):
         "may_see_identifiable_insights",
         "may_see_off_label_inquiries",
     ]
+
+
+@admin.register(OpenPaymentsThreshold)
+class OpenPaymentsThresholdAdmin(AuditedAdminMixin):
+    list_display = ["program_year", "small_item", "annual_total"]
+
+
+@admin.register(TransferOfValue)
+class TransferOfValueAdmin(ReadOnlyAdmin):
+    list_display = ["given_on", "kol", "kind", "amount", "currency", "recorded_by"]
+    list_filter = ["kind", "currency"]
+    list_select_related = ["kol", "recorded_by"]
+    date_hierarchy = "given_on"

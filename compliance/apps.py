@@ -21,6 +21,10 @@ COMPLIANCE_ADMIN_PERMISSIONS = {
         "view_auditchainverification",
         "change_firewallrule",
         "view_firewallrule",
+        "add_openpaymentsthreshold",
+        "change_openpaymentsthreshold",
+        "view_openpaymentsthreshold",
+        "view_transferofvalue",
         "add_productcertification",
         "change_productcertification",
         "view_productcertification",
@@ -47,30 +51,54 @@ class ComplianceConfig(AppConfig):
         # After every app's migrations, because the permissions of the apps above this one
         # are created only when their own migrations have run.
         post_migrate.connect(grant_compliance_admin_permissions)
-        # Interactions leave one place for compliance to veto a submission; fill it here so
-        # that interactions need not know which rules exist.
-        from interactions.services import SUBMISSION_CHECKS
+        plug_into_interactions()
+        plug_into_inquiries()
+        plug_into_kol_briefing()
 
-        from .rules import (
-            off_label_needs_an_inquiry,
-            products_need_certification,
-            required_interaction_fields,
+
+def plug_into_interactions():
+    """Interactions leave one place for compliance to veto a submission; fill it here so
+    that interactions need not know which rules exist."""
+    from interactions.services import SUBMISSION_CHECKS
+
+    from .rules import (
+        off_label_needs_an_inquiry,
+        products_need_certification,
+        required_interaction_fields,
+    )
+
+    for check in (
+        required_interaction_fields,
+        off_label_needs_an_inquiry,
+        products_need_certification,
+    ):
+        if check not in SUBMISSION_CHECKS:
+            SUBMISSION_CHECKS.append(check)
+
+
+def plug_into_inquiries():
+    from inquiries.services import ADVERSE_EVENT_HOOKS
+
+    from .safety import safety_report_for_inquiry
+
+    if safety_report_for_inquiry not in ADVERSE_EVENT_HOOKS:
+        ADVERSE_EVENT_HOOKS.append(safety_report_for_inquiry)
+
+
+def plug_into_kol_briefing():
+    from kols.briefing import BriefingSection, register_briefing_section
+
+    from .transfers import kol_value_briefing
+
+    register_briefing_section(
+        BriefingSection(
+            "transfers_of_value",
+            "Transfers of value this year",
+            50,
+            "compliance/briefing/transfers.html",
+            kol_value_briefing,
         )
-
-        for check in (
-            required_interaction_fields,
-            off_label_needs_an_inquiry,
-            products_need_certification,
-        ):
-            if check not in SUBMISSION_CHECKS:
-                SUBMISSION_CHECKS.append(check)
-
-        from inquiries.services import ADVERSE_EVENT_HOOKS
-
-        from .safety import safety_report_for_inquiry
-
-        if safety_report_for_inquiry not in ADVERSE_EVENT_HOOKS:
-            ADVERSE_EVENT_HOOKS.append(safety_report_for_inquiry)
+    )
 
 
 def grant_compliance_admin_permissions(sender, using="default", **kwargs):

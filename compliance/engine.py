@@ -108,9 +108,11 @@ class Hit:
 class ComplianceBlock(ValidationError):
     """The text hit a blocking rule, or warnings the user has not acknowledged yet."""
 
-    def __init__(self, hits: list[Hit], *, acknowledgeable: bool):
+    def __init__(self, hits: list[Hit], *, acknowledgeable: bool, record=None):
         self.hits = hits
         self.acknowledgeable = acknowledgeable
+        # The saved record the text belongs to, when there is one (a submission).
+        self.record = record
         messages: dict[str, list] = {}
         for hit in hits:
             messages.setdefault(FORM_FIELD[hit.field], []).append(hit.message())
@@ -121,9 +123,18 @@ class RuleRefusal(ValidationError):
     """A rule about the record as a whole (not its wording) refused the step, e.g. an
     off-label discussion without a linked inquiry. `problems` maps fields to messages."""
 
-    def __init__(self, problems: dict[str, list[str]], *, rule_problems, record=None):
+    def __init__(
+        self,
+        problems: dict[str, list[str]],
+        *,
+        rule_problems,
+        record=None,
+        acknowledgeable: bool = False,
+    ):
         self.rule_problems = rule_problems
         self.record = record
+        # A warning-level rule: the user may acknowledge it and save.
+        self.acknowledgeable = acknowledgeable
         super().__init__(problems)
 
 
@@ -205,7 +216,11 @@ def scan(texts: dict[str, str], terms: Iterable[RestrictedTerm] | None = None) -
 
 
 def screen(
-    texts: dict[str, str], *, acknowledged: bool = False, adverse_event_flagged: bool = False
+    texts: dict[str, str],
+    *,
+    acknowledged: bool = False,
+    adverse_event_flagged: bool = False,
+    record=None,
 ) -> list[Hit]:
     """Check the texts a service is about to save. Raises ComplianceBlock on a blocking hit,
     or on warnings not yet acknowledged; returns the acknowledged hits, which the service
@@ -215,9 +230,9 @@ def screen(
     blocking = [hit for hit in relevant if hit.blocks]
     warnings = [hit for hit in relevant if not hit.blocks]
     if blocking:
-        raise ComplianceBlock(blocking + warnings, acknowledgeable=False)
+        raise ComplianceBlock(blocking + warnings, acknowledgeable=False, record=record)
     if warnings and not acknowledged:
-        raise ComplianceBlock(warnings, acknowledgeable=True)
+        raise ComplianceBlock(warnings, acknowledgeable=True, record=record)
     return warnings
 
 
@@ -242,13 +257,19 @@ def violations_record(*, actor, hits: list[Hit], outcome: str | None = None, rec
     )
 
 
-def rule_violations_record(*, actor, problems: dict[str, list[str]], record=None) -> None:
+def rule_violations_record(
+    *,
+    actor,
+    problems: dict[str, list[str]],
+    record=None,
+    outcome: str = ViolationOutcome.BLOCKED,
+) -> None:
     content_type = ContentType.objects.get_for_model(record) if record is not None else None
     Violation.objects.bulk_create(
         Violation(
             user=actor,
             rule=message[:200],
-            outcome=ViolationOutcome.BLOCKED,
+            outcome=outcome,
             content_type=content_type,
             object_id=str(record.pk) if record is not None else "",
             record_label=str(record)[:200] if record is not None else "",
@@ -267,11 +288,16 @@ def records_refusals(service: Callable) -> Callable:
         try:
             return service(*args, **kwargs)
         except ComplianceBlock as block:
-            violations_record(actor=kwargs.get("actor"), hits=block.hits)
+            violations_record(actor=kwargs.get("actor"), hits=block.hits, record=block.record)
             raise
         except RuleRefusal as refusal:
             rule_violations_record(
-                actor=kwargs.get("actor"), problems=refusal.rule_problems, record=refusal.record
+                actor=kwargs.get("actor"),
+                problems=refusal.rule_problems,
+                record=refusal.record,
+                outcome=ViolationOutcome.WARNED
+                if refusal.acknowledgeable
+                else ViolationOutcome.BLOCKED,
             )
             raise
 

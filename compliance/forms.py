@@ -1,6 +1,7 @@
 from django import forms
 
-from .engine import ComplianceBlock
+from .engine import ComplianceBlock, RuleRefusal
+from .models import TransferOfValue
 
 
 class ComplianceFormMixin(forms.Form):
@@ -14,10 +15,10 @@ class ComplianceFormMixin(forms.Form):
         label="I have read the compliance warnings above and confirm the wording is appropriate",
     )
 
-    def show_compliance(self, block: ComplianceBlock) -> None:
+    def show_compliance(self, block: ComplianceBlock | RuleRefusal) -> None:
         for field, messages in block.message_dict.items():
             self.add_error(field if field in self.fields else None, messages)
-        if block.acknowledgeable:
+        if getattr(block, "acknowledgeable", False):
             self.fields["acknowledge_warnings"].widget = forms.CheckboxInput()
             self.compliance_warned = True
 
@@ -29,7 +30,7 @@ class ComplianceFormMixin(forms.Form):
 def add_service_error(form: forms.Form, error) -> None:
     """Show a service's refusal on the form: under the fields it names where the form has
     them, above the form otherwise (never a 500 for a field the form does not show)."""
-    if isinstance(error, ComplianceBlock) and isinstance(form, ComplianceFormMixin):
+    if isinstance(error, ComplianceBlock | RuleRefusal) and isinstance(form, ComplianceFormMixin):
         form.show_compliance(error)
         return
     if hasattr(error, "error_dict"):
@@ -37,3 +38,19 @@ def add_service_error(form: forms.Form, error) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class TransferOfValueForm(ComplianceFormMixin, forms.ModelForm):
+    class Meta:
+        model = TransferOfValue
+        fields = ["kol", "kind", "amount", "currency", "description"]
+        labels = {"kol": "Given to"}
+        widgets = {"amount": forms.NumberInput(attrs={"step": "0.01", "min": "0.01"})}
+
+    def __init__(self, *args, interaction, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kol"].queryset = interaction.kols.all()
+        self.fields["currency"].widget.attrs.update({"maxlength": 3, "size": 4})
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -267,6 +267,24 @@ class CompliancePolicy(models.Model):
     max_backdate_days = models.PositiveSmallIntegerField(
         default=30, help_text="How long after a meeting it may still be logged."
     )
+    value_currency = models.CharField(
+        max_length=3, default="USD", help_text="The currency the caps below are in."
+    )
+    value_cap_per_item = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=75,
+        help_text="Most one item given to an HCP may be worth.",
+    )
+    value_cap_per_hcp_year = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=500,
+        help_text="Most an HCP may receive in a calendar year.",
+    )
+    value_cap_severity = models.CharField(
+        max_length=10, choices=Severity.choices, default=Severity.BLOCK
+    )
 
     class Meta:
         verbose_name_plural = "compliance policy"
@@ -276,16 +294,14 @@ class CompliancePolicy(models.Model):
 
     @classmethod
     def current(cls) -> "CompliancePolicy":
-        policy = cls.objects.filter(pk=1).first()
-        if policy is None:
-            policy, _ = cls.objects.get_or_create(
-                pk=1,
-                defaults={
-                    "drug_safety_mailbox": settings.DRUG_SAFETY_MAILBOX,
-                    "lock_window_hours": settings.INTERACTION_LOCK_WINDOW_HOURS,
-                    "max_backdate_days": settings.INTERACTION_MAX_BACKDATE_DAYS,
-                },
-            )
+        policy, _ = cls.objects.get_or_create(
+            pk=1,
+            defaults={
+                "drug_safety_mailbox": settings.DRUG_SAFETY_MAILBOX,
+                "lock_window_hours": settings.INTERACTION_LOCK_WINDOW_HOURS,
+                "max_backdate_days": settings.INTERACTION_MAX_BACKDATE_DAYS,
+            },
+        )
         return policy
 
 
@@ -426,3 +442,66 @@ class FirewallRule(models.Model):
 
     def __str__(self) -> str:
         return f"Firewall for {self.role}"
+
+
+class ValueKind(models.TextChoices):
+    """Kinds of transfer of value, each mapped to the Open Payments nature of payment."""
+
+    MEAL = "meal", "Meal or beverage"
+    EDUCATIONAL_ITEM = "educational_item", "Educational item (book, reprint)"
+    TRAVEL = "travel", "Travel and lodging"
+    GIFT = "gift", "Gift"
+    OTHER = "other", "Other"
+
+
+OPEN_PAYMENTS_NATURE = {
+    ValueKind.MEAL: "Food and Beverage",
+    ValueKind.EDUCATIONAL_ITEM: "Education",
+    ValueKind.TRAVEL: "Travel and Lodging",
+    ValueKind.GIFT: "Gift",
+    ValueKind.OTHER: "Other",
+}
+
+
+class TransferOfValue(models.Model):
+    """Something of value given to an HCP at an interaction (a meal, a book)."""
+
+    interaction = models.ForeignKey(
+        "interactions.Interaction", on_delete=models.PROTECT, related_name="transfers_of_value"
+    )
+    kol = models.ForeignKey("kols.KOL", on_delete=models.PROTECT, related_name="transfers_of_value")
+    kind = models.CharField(max_length=20, choices=ValueKind.choices)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3, default="USD")
+    description = models.CharField(max_length=200, blank=True)
+    given_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-given_on", "-pk"]
+        indexes = [models.Index(fields=["kol", "given_on"], name="tov_kol_year")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="tov_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} {self.currency} to {self.kol}"
+
+
+class OpenPaymentsThreshold(models.Model):
+    """The US Open Payments reporting thresholds of a program year: an item under
+    `small_item` need not be reported unless the year's total for the HCP exceeds
+    `annual_total`. CMS publishes new figures each year; admins add the row."""
+
+    program_year = models.PositiveSmallIntegerField(unique=True)
+    small_item = models.DecimalField(max_digits=8, decimal_places=2)
+    annual_total = models.DecimalField(max_digits=8, decimal_places=2)
+
+    class Meta:
+        ordering = ["-program_year"]
+
+    def __str__(self) -> str:
+        return f"Open Payments {self.program_year}: {self.small_item} / {self.annual_total}"

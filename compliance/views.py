@@ -1,7 +1,11 @@
+import csv
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest
-from django.shortcuts import render
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -16,6 +20,7 @@ from .selectors import (
     violation_trend,
     violations_for_review,
 )
+from .transfers import OPEN_PAYMENTS_COLUMNS, open_payments_rows
 
 PAGE_SIZE = 25
 TREND_WEEKS = 12
@@ -54,5 +59,22 @@ def dashboard(request):
         "trend_width": TREND_WEEKS * TREND_COLUMN_WIDTH,
         "safety_reports": safety_reports_awaiting(),
         "now": timezone.now(),
+        "open_payments_years": [timezone.localdate().year, timezone.localdate().year - 1],
     }
     return render(request, "compliance/dashboard.html", context)
+
+
+@section_required("compliance")
+def open_payments_export(request, year: int):
+    """The year's reportable transfers of value, shaped like an Open Payments submission."""
+    try:
+        rows = open_payments_rows(year)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("compliance:dashboard")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="open-payments-{year}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(OPEN_PAYMENTS_COLUMNS)
+    writer.writerows(rows)
+    return response

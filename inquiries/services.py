@@ -179,6 +179,9 @@ def inquiry_update(
     violations_record(
         actor=actor, hits=warnings, outcome=ViolationOutcome.ACKNOWLEDGED, record=inquiry
     )
+    if inquiry.adverse_event_mentioned and not before["adverse_event_mentioned"]:
+        for hook in ADVERSE_EVENT_HOOKS:
+            hook(inquiry)
     return inquiry
 
 

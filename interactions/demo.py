@@ -7,12 +7,14 @@ to a demo that pretends a team has been working for half a year. Deterministic.
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
 from catalog.models import InsightTopic, Product
+from compliance.models import TransferOfValue, ValueKind
 
 from .models import (
     FollowUp,
@@ -116,6 +118,17 @@ def _meeting(rng, msl, kols, topics, products, now, week) -> int:
             for _ in range(rng.randint(1, 3))
         )
         Insight.objects.filter(interaction=interaction).update(created_at=when)
+    if logged and interaction.type == "group" and rng.random() < 0.6:
+        # A working lunch at a group meeting: the transfers-of-value totals have data.
+        TransferOfValue.objects.create(
+            interaction=interaction,
+            kol=attendees[0],
+            kind=ValueKind.MEAL,
+            amount=Decimal(rng.choice(["18.50", "24.00", "32.75", "12.90"])),
+            description="Working lunch",
+            given_on=when.date(),
+            recorded_by=msl,
+        )
     if logged and week <= 3 and rng.random() < 0.5:
         due = (when + dt.timedelta(days=rng.randint(3, 14))).date()
         FollowUp.objects.create(

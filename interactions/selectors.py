@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.scoping import scope_for_user
 from compliance.firewall import IDENTIFIABLE_INSIGHTS, NOTES, QUOTES, may_see
+from compliance.transfers import kol_year_summaries
 
 from .models import FollowUp, FollowUpStatus, Insight, Interaction, InteractionStatus
 
@@ -111,3 +112,11 @@ def kol_insights(kol, user, *, limit: int = 10) -> KOLInsights:
     for insight in insights:
         insight.text_hidden = not may_see(user, QUOTES, author_id=insight.author_id)
     return KOLInsights(items=insights)
+
+
+def attendee_value_summaries(interaction: Interaction, kols=None) -> list:
+    """Each attending KOL's transfers of value this year against the Open Payments
+    thresholds, for the interaction page and form (pass the attendees if already read)."""
+    kols = list(interaction.kols.all()) if kols is None else list(kols)
+    summaries = kol_year_summaries(kols)
+    return [(kol, summaries[kol.pk]) for kol in kols]

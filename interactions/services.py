@@ -247,6 +247,7 @@ def interaction_submit(*, actor, interaction: Interaction, version: int) -> Inte
         {CheckedText.INTERACTION_NOTES: interaction.notes},
         acknowledged=True,
         adverse_event_flagged=interaction.adverse_event_mentioned,
+        record=interaction,
     )
     rule_problems: dict[str, list[str]] = {}
     for check in SUBMISSION_CHECKS:
@@ -324,6 +325,7 @@ def interaction_amend(
     )
     audit_changed(actor=actor, instance=interaction, before=before, reason=f"Amendment: {reason}")
     _acknowledged(actor, warnings, interaction)
+    _report_adverse_event(actor, interaction, None)
     return amendment
 
 

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/amend/", views.interaction_amend_view, name="amend"),
     path("<int:pk>/insights/", views.insight_new, name="insight_new"),
     path("<int:pk>/follow-ups/", views.follow_up_new, name="follow_up_new"),
+    path("<int:pk>/transfers/", views.transfer_of_value_new, name="transfer_new"),
 ]

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import section_required
 from accounts.roles import Role
-from compliance.forms import add_service_error
+from compliance.forms import TransferOfValueForm, add_service_error
+from compliance.transfers import transfer_of_value_record
 from kols.selectors import kol_get_for_user
 
 from .calendar import calendar_feed_owner, calendar_feed_rotate, calendar_for
@@ -20,6 +21,7 @@ from .filters import InteractionFilter
 from .forms import AmendmentForm, FollowUpForm, InsightForm, InteractionForm
 from .models import CalendarFeed
 from .selectors import (
+    attendee_value_summaries,
     follow_up_get_for_owner,
     interaction_get_for_user,
     interaction_list_for_user,
@@ -83,15 +85,18 @@ def interaction_list(request):
 def interaction_detail(request, pk):
     interaction = interaction_get_for_user(user=request.user, pk=pk)
     is_owner = interaction.owner_id == request.user.pk
+    kols = list(interaction.kols.all())
     context = {
         "interaction": interaction,
-        "kols": interaction.kols.all(),
+        "kols": kols,
         "insights": interaction.insights.select_related("kol", "topic__parent"),
         "follow_ups": interaction.follow_ups.all(),
         "amendments": interaction.amendments.select_related("author"),
         "topics": interaction.topics.select_related("parent"),
         "materials": interaction.materials_shared.all(),
         "inquiries": interaction.inquiries.all(),
+        "transfers": interaction.transfers_of_value.select_related("kol"),
+        "summaries": attendee_value_summaries(interaction, kols),
         "safety_reports": interaction.safety_reports.all()
         if interaction.adverse_event_mentioned
         else [],
@@ -154,7 +159,11 @@ def interaction_edit(request, pk):
         else:
             messages.success(request, "The interaction was saved.")
             return redirect("interactions:detail", pk=interaction.pk)
-    context = {"form": form, "interaction": interaction}
+    context = {
+        "form": form,
+        "interaction": interaction,
+        "summaries": attendee_value_summaries(interaction),
+    }
     return render(request, "interactions/interaction_form.html", context)
 
 
@@ -252,6 +261,37 @@ def follow_up_page(request, *, about, fields: dict, done_url: str):
     context = {"form": form, "about": about, "done_url": done_url}
     status = 400 if form.is_bound else 200
     return render(request, "interactions/follow_up_form.html", context, status=status)
+
+
+@section_required("interactions")
+@require_http_methods(["GET", "POST"])
+def transfer_of_value_new(request, pk):
+    """Record a meal or item given at the meeting; the caps decide, and a refusal comes back
+    on this page with what was typed."""
+    interaction = interaction_get_for_user(user=request.user, pk=pk)
+    if interaction.owner_id != request.user.pk:
+        raise PermissionDenied("Only the owner records what was given at this interaction.")
+    form = TransferOfValueForm(request.POST or None, interaction=interaction)
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfer_of_value_record(
+                actor=request.user,
+                interaction=interaction,
+                acknowledged=form.acknowledged,
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Transfer of value recorded.")
+            return redirect("interactions:detail", pk=interaction.pk)
+    context = {
+        "form": form,
+        "interaction": interaction,
+        "summaries": attendee_value_summaries(interaction),
+    }
+    status = 400 if form.is_bound else 200
+    return render(request, "interactions/transfer_form.html", context, status=status)
 
 
 @section_required("interactions")

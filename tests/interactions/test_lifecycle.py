@@ -102,7 +102,6 @@ def test_an_interaction_in_the_future_cannot_be_submitted(msl, draft):
 
 
 def test_backdating_beyond_the_configured_days_is_refused(msl, kol, settings):
-    settings.INTERACTION_MAX_BACKDATE_DAYS = 30
 
     with pytest.raises(ValidationError, match="more than 30 days"):
         interaction_create(
@@ -147,7 +146,6 @@ def test_nobody_edits_another_msls_interaction(msl2, draft):
 
 
 def test_the_owner_edits_a_submitted_interaction_until_the_window_closes(msl, draft, settings):
-    settings.INTERACTION_LOCK_WINDOW_HOURS = 72
     with time_machine.travel(timezone.now(), tick=False) as clock:
         done = submitted(msl, draft)
         clock.shift(dt.timedelta(hours=71))
@@ -169,7 +167,6 @@ def test_the_owner_edits_a_submitted_interaction_until_the_window_closes(msl, dr
 
 
 def test_the_lock_task_locks_only_interactions_past_the_window(msl, kol, settings):
-    settings.INTERACTION_LOCK_WINDOW_HOURS = 72
     with time_machine.travel(timezone.now() - dt.timedelta(hours=80), tick=False):
         old = submitted(msl, InteractionFactory(owner=msl, kols=[kol]))
     recent = submitted(msl, InteractionFactory(owner=msl, kols=[kol]))
