@@ -285,6 +285,11 @@ class CompliancePolicy(models.Model):
     value_cap_severity = models.CharField(
         max_length=10, choices=Severity.choices, default=Severity.BLOCK
     )
+    retention_days = models.PositiveIntegerField(
+        default=3650,
+        help_text="After how many days the free text of closed interactions, insights and "
+        "inquiries is pseudonymised (0 keeps it for ever). The audit trail is kept.",
+    )
 
     class Meta:
         verbose_name_plural = "compliance policy"

@@ -3,6 +3,7 @@ import logging
 from celery import shared_task
 
 from .models import SafetyReport
+from .retention import retention_run
 from .safety import safety_report_forward, safety_reports_resend_pending
 from .services import audit_chain_verification_run
 
@@ -42,3 +43,15 @@ def resend_pending_safety_reports() -> int:
     """Re-queue what is still pending: reports saved while the broker was down, or whose
     retries ran out."""
     return safety_reports_resend_pending()
+
+
+@shared_task
+def apply_data_retention() -> dict:
+    """Nightly: pseudonymise what has passed the retention period."""
+    result = retention_run()
+    logger.info("Retention: %s", result)
+    return {
+        "interactions": result.interactions,
+        "insights": result.insights,
+        "inquiries": result.inquiries,
+    }
