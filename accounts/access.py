@@ -57,7 +57,10 @@ SECTIONS: tuple[Section, ...] = (
         frozenset({Role.MSL, Role.MANAGER, Role.MEDICAL_INFORMATION, Role.COMPLIANCE}),
     ),
     Section(
-        "reports", "Reports", "reports", frozenset({Role.MANAGER, Role.VIEWER, Role.COMPLIANCE})
+        "reports",
+        "Reports",
+        "reports:dashboard",
+        frozenset({Role.MANAGER, Role.VIEWER, Role.COMPLIANCE}),
     ),
     Section("compliance", "Compliance", "compliance:dashboard", frozenset({Role.COMPLIANCE})),
 )
@@ -66,10 +69,10 @@ SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 # Where each role starts its day; the first role a user holds in this order wins.
 HOME_URL_NAME_BY_ROLE: tuple[tuple[Role, str], ...] = (
     (Role.MSL, "today"),
-    (Role.MANAGER, "reports"),
+    (Role.MANAGER, "reports:dashboard"),
     (Role.MEDICAL_INFORMATION, "inquiries:list"),
     (Role.COMPLIANCE, "compliance:dashboard"),
-    (Role.VIEWER, "reports"),
+    (Role.VIEWER, "reports:dashboard"),
 )
 
 

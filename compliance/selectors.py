@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 
 from .audit_chain import compute_entry_hash
@@ -179,3 +179,27 @@ def record_history(content_type: ContentType, object_id: str) -> RecordHistory:
         .order_by("sequence")
     )
     return RecordHistory(content_type, str(object_id), entries)
+
+
+@dataclass(frozen=True)
+class SafetyTimeliness:
+    on_time: int
+    late: int
+    pending: int
+    overdue_pending: int
+
+    @property
+    def forwarded(self) -> int:
+        return self.on_time + self.late
+
+
+def safety_timeliness(*, since: dt.datetime, now: dt.datetime) -> SafetyTimeliness:
+    """How reports learned of since `since` reached drug safety against their deadline,
+    counted by the database."""
+    counts = SafetyReport.objects.filter(learned_at__gte=since).aggregate(
+        on_time=Count("pk", filter=Q(forwarded_at__lte=F("deadline"))),
+        late=Count("pk", filter=Q(forwarded_at__gt=F("deadline"))),
+        pending=Count("pk", filter=Q(status=SafetyReportStatus.PENDING)),
+        overdue_pending=Count("pk", filter=Q(status=SafetyReportStatus.PENDING, deadline__lt=now)),
+    )
+    return SafetyTimeliness(**counts)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kols",
     "interactions",
     "inquiries",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,28 @@
+from django.db import migrations
+
+TASK_NAME = "Weekly insight-trend report"
+
+
+def schedule(apps, schema_editor):
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    monday_morning, _ = CrontabSchedule.objects.get_or_create(
+        minute="0", hour="5", day_of_week="1", day_of_month="*", month_of_year="*", timezone="UTC"
+    )
+    PeriodicTask.objects.get_or_create(
+        name=TASK_NAME,
+        defaults={"task": "reports.tasks.build_weekly_trend_report", "crontab": monday_morning},
+    )
+
+
+def unschedule(apps, schema_editor):
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=TASK_NAME).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reports", "0001_initial"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+
+    operations = [migrations.RunPython(schedule, unschedule)]
