@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from compliance.admin_audit import AuditedAdminMixin
 
@@ -40,6 +41,8 @@ class InsightTopicAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(ApprovedMaterial)
 class ApprovedMaterialAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    # Links to approved documents are https; say so rather than lean on Django's old default.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "title",
         "document_number",

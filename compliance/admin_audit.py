@@ -30,6 +30,28 @@ class AuditedAdminMixin(admin.ModelAdmin):
                 actor=request.user, instance=obj, before=before, reason="Changed in the admin site"
             )
 
+    def save_formset(self, request, form, formset, change):
+        """Inline rows (a product's indications) are regulated records of their own: each
+        added, changed or deleted row gets its entry."""
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            audit_deleted(actor=request.user, instance=obj, reason="Deleted in the admin site")
+            obj.delete()
+        for obj in instances:
+            stored = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
+            before = snapshot(stored) if stored else None
+            obj.save()
+            if before is None:
+                audit_created(actor=request.user, instance=obj, reason="Added in the admin site")
+            else:
+                audit_changed(
+                    actor=request.user,
+                    instance=obj,
+                    before=before,
+                    reason="Changed in the admin site",
+                )
+        formset.save_m2m()
+
     def delete_model(self, request, obj):
         audit_deleted(actor=request.user, instance=obj, reason="Deleted in the admin site")
         super().delete_model(request, obj)

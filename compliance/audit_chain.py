@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 MASKED_VALUE = "(changed)"
 
@@ -53,6 +54,9 @@ class AuditJSONEncoder(DjangoJSONEncoder):
         # which image was stored without copying it.
         if isinstance(o, (bytes, memoryview)):
             return f"sha256:{hashlib.sha256(bytes(o)).hexdigest()}"
+        # An uploaded file is recorded by its stored name.
+        if isinstance(o, FieldFile):
+            return o.name or ""
         return super().default(o)
 
 

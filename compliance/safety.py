@@ -12,7 +12,6 @@ import uuid
 
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -106,12 +105,21 @@ def safety_report_forward(report_pk: int) -> bool:
     except SafetyReport.DoesNotExist:
         raise  # nothing to record the failure against
     except Exception as error:
-        # Kept outside the rolled-back transaction: the compliance page shows why it waits.
-        SafetyReport.objects.filter(pk=report_pk).update(
-            attempts=F("attempts") + 1, last_error=f"{type(error).__name__}: {error}"[:300]
-        )
+        _record_failed_attempt(report_pk, f"{type(error).__name__}: {error}"[:300])
         raise
     return True
+
+
+@transaction.atomic
+def _record_failed_attempt(report_pk: int, error: str) -> None:
+    """In its own transaction, after the failed one rolled back: the compliance page shows
+    why a report waits, and the trail shows each attempt."""
+    report = SafetyReport.objects.select_for_update().get(pk=report_pk)
+    before = stored_snapshot(report)
+    report.attempts += 1
+    report.last_error = error
+    report.save(update_fields=["attempts", "last_error"])
+    audit_changed(actor=None, instance=report, before=before, reason="Forwarding failed")
 
 
 def safety_reports_resend_pending() -> int:

@@ -299,9 +299,13 @@ def inquiry_deliver(
     approved = inquiry.responses.filter(review=ResponseReview.APPROVED).last()
     if approved is None and inquiry.status == S.APPROVED:
         raise ValidationError("Nothing leaves without an approved response.")
-    inquiry = _move(actor, inquiry, "deliver", note=f"By {channel} to {delivered_to}")
-    inquiry.delivered_at = timezone.now()
-    inquiry.save(update_fields=["delivered_at"])
+    inquiry = _move(
+        actor,
+        inquiry,
+        "deliver",
+        note=f"By {channel} to {delivered_to}",
+        delivered_at=timezone.now(),
+    )
     delivery = Delivery(
         inquiry=inquiry,
         response=approved,
@@ -329,10 +333,7 @@ def inquiry_deliver(
 @transaction.atomic
 def inquiry_close(*, actor, inquiry: MedicalInquiry) -> MedicalInquiry:
     _require_medical_information(actor)
-    inquiry = _move(actor, inquiry, "close")
-    inquiry.closed_at = timezone.now()
-    inquiry.save(update_fields=["closed_at"])
-    return inquiry
+    return _move(actor, inquiry, "close", closed_at=timezone.now())
 
 
 @transaction.atomic
@@ -341,10 +342,7 @@ def inquiry_cancel(*, actor, inquiry: MedicalInquiry, reason: str) -> MedicalInq
         raise PermissionDenied("Only the raising MSL or Medical Information cancels an inquiry.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the inquiry is cancelled."})
-    inquiry = _move(actor, inquiry, "cancel", note=reason)
-    inquiry.closed_at = timezone.now()
-    inquiry.save(update_fields=["closed_at"])
-    return inquiry
+    return _move(actor, inquiry, "cancel", note=reason, closed_at=timezone.now())
 
 
 @transaction.atomic
