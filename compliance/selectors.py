@@ -103,13 +103,15 @@ TREND_BAR_HEIGHT = 110
 TREND_BASELINE = 130
 
 
-def violation_trend(*, weeks: int, today) -> list[dict]:
+def violation_trend(*, weeks: int, today, users=None) -> list[dict]:
     """Violations per week (Monday first) for the last `weeks` weeks, blocked and warned
     apart, oldest first, for the trend on /compliance/."""
     start = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks - 1)
+    violations = Violation.objects.filter(occurred_at__date__gte=start)
+    if users is not None:
+        violations = violations.filter(user__in=users)
     rows = (
-        Violation.objects.filter(occurred_at__date__gte=start)
-        .annotate(day=TruncDate("occurred_at"))
+        violations.annotate(day=TruncDate("occurred_at"))
         .values("day", "outcome")
         .annotate(count=Count("pk"))
     )
@@ -193,10 +195,13 @@ class SafetyTimeliness:
         return self.on_time + self.late
 
 
-def safety_timeliness(*, since: dt.datetime, now: dt.datetime) -> SafetyTimeliness:
+def safety_timeliness(*, since: dt.datetime, now: dt.datetime, reporters=None) -> SafetyTimeliness:
     """How reports learned of since `since` reached drug safety against their deadline,
-    counted by the database."""
-    counts = SafetyReport.objects.filter(learned_at__gte=since).aggregate(
+    counted by the database; `reporters` (users) narrows it to a team."""
+    reports = SafetyReport.objects.filter(learned_at__gte=since)
+    if reporters is not None:
+        reports = reports.filter(reporter__in=reporters)
+    counts = reports.aggregate(
         on_time=Count("pk", filter=Q(forwarded_at__lte=F("deadline"))),
         late=Count("pk", filter=Q(forwarded_at__gt=F("deadline"))),
         pending=Count("pk", filter=Q(status=SafetyReportStatus.PENDING)),

@@ -68,11 +68,19 @@ def dashboard_for(user, *, weeks: int = 12, today: dt.date | None = None) -> Das
         topic_series=_topic_series(authors, week_list),
         activity=_activity(authors, week_list[-8:]),
         coverage=_coverage(user, now),
-        inquiries=inquiry_metrics(since=now - dt.timedelta(days=COVERAGE_DAYS)),
-        safety=safety_timeliness(since=now - dt.timedelta(days=COVERAGE_DAYS), now=now),
-        violations=violation_trend(weeks=weeks, today=today),
+        inquiries=inquiry_metrics(
+            since=now - dt.timedelta(days=COVERAGE_DAYS), raised_by=_pks(authors)
+        ),
+        safety=safety_timeliness(
+            since=now - dt.timedelta(days=COVERAGE_DAYS), now=now, reporters=_pks(authors)
+        ),
+        violations=violation_trend(weeks=weeks, today=today, users=_pks(authors)),
         latest_report=TrendReport.objects.order_by("-week").first(),
     )
+
+
+def _pks(authors):
+    return None if authors is None else authors.values("pk")
 
 
 def _scoped(queryset, authors):
