@@ -5,6 +5,7 @@ the record's history remain; the pseudonymisation itself is an audit entry that 
 fields it cleared without copying their text again."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -27,11 +28,18 @@ class RetentionResult:
     inquiries: int = 0
 
 
+# Apps above this one that keep copies of such text (stored reports) register a callable
+# taking the cutoff moment; it runs with every retention pass.
+RETENTION_HOOKS: list[Callable[..., object]] = []
+
+
 def retention_run(*, now: dt.datetime | None = None) -> RetentionResult:
     policy = CompliancePolicy.current()
     if not policy.retention_days:
         return RetentionResult()
     cutoff = (now or timezone.now()) - dt.timedelta(days=policy.retention_days)
+    for hook in RETENTION_HOOKS:
+        hook(cutoff=cutoff)
     return RetentionResult(
         interactions=_pseudonymise(
             Interaction.objects.filter(

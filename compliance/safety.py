@@ -56,7 +56,12 @@ def safety_report_open(
 
 
 def safety_report_for_inquiry(inquiry) -> SafetyReport:
-    """The inquiries app's adverse-event hook: the question is what was said."""
+    """The inquiries app's adverse-event hook: the question is what was said. One report
+    per inquiry, however often the flag is corrected: a second one would reach drug safety
+    with a new receipt id and count twice."""
+    existing = inquiry.safety_reports.first()
+    if existing is not None:
+        return existing
     return safety_report_open(
         reporter=inquiry.raised_by,
         learned_at=inquiry.requested_at,

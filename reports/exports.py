@@ -5,6 +5,9 @@ reader may see them (the firewall)."""
 import csv
 import io
 
+# ReportLab's Paragraph reads its own markup: text written by users must be escaped first.
+from xml.sax.saxutils import escape
+
 from openpyxl import Workbook
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -112,8 +115,8 @@ def report_pdf(report: TrendReport, *, include_quotes: bool = False) -> bytes:
         out, pagesize=A4, title=str(report), leftMargin=1.5 * cm, rightMargin=1.5 * cm
     )
     story = [
-        Paragraph(str(report), styles["Title"]),
-        Paragraph(report.method, styles["BodyText"]),
+        Paragraph(escape(str(report)), styles["Title"]),
+        Paragraph(escape(report.method), styles["BodyText"]),
         Spacer(1, 0.4 * cm),
         _drawing(topic_chart(report), document.width),
         Spacer(1, 0.4 * cm),
@@ -125,14 +128,14 @@ def report_pdf(report: TrendReport, *, include_quotes: bool = False) -> bytes:
         for row in report.data["emerging"]:
             story.append(
                 Paragraph(
-                    f"{row['topic']}: {row['count']} this week against a baseline of "
+                    f"{escape(row['topic'])}: {row['count']} this week against a baseline of "
                     f"{row['baseline_mean']} (p = {row['p_value']:.2g})",
                     styles["BodyText"],
                 )
             )
             if include_quotes:
                 for quote in row.get("quotes", []):
-                    story.append(Paragraph(f"“{quote}”", styles["Italic"]))
+                    story.append(Paragraph(f"“{escape(quote)}”", styles["Italic"]))
     for key, title in SECTIONS:
         story.append(Paragraph(title, styles["Heading2"]))
         story.append(

@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.access import may_open
 from catalog.models import InsightTopic, Product
 from interactions.models import Insight
 
@@ -39,7 +40,8 @@ def trend_report_build(week: dt.date | None = None) -> TrendReport:
         "therapeutic_areas": _area_rows(week, baseline),
         "regions": _dimension_rows(InsightRollup, "region", week, baseline, None),
     }
-    data["emerging"] = [row for row in data["topics"] if row["emerging"]]
+    # Copies: the quotes belong to the emerging list only, not to every topic row.
+    data["emerging"] = [dict(row) for row in data["topics"] if row["emerging"]]
     for row in data["emerging"]:
         row["quotes"] = _quotes(row["topic_id"], week)
     report, _ = TrendReport.objects.update_or_create(
@@ -150,11 +152,13 @@ def trend_report_mail(report: TrendReport) -> int:
     """Send the report to every subscriber: the page's chart in the body, the PDF attached.
     One message to all (blind copies), so it carries no quotes: the firewall decides quotes
     per reader, on the page."""
-    recipients = list(
+    subscriptions = (
         ReportSubscription.objects.filter(weekly_email=True, user__is_active=True)
         .exclude(user__email="")
-        .values_list("user__email", flat=True)
+        .select_related("user")
     )
+    # A subscription outlives a change of role; the report goes only to who may open it.
+    recipients = [s.user.email for s in subscriptions if may_open(s.user, "reports")]
     if not recipients:
         return 0
     context = {"report": report, "data": report.data, "chart": topic_chart(report)}
@@ -169,3 +173,18 @@ def trend_report_mail(report: TrendReport) -> int:
     )
     message.send()
     return len(recipients)
+
+
+def report_quotes_expire(*, cutoff) -> int:
+    """Retention: stored reports keep their counts for ever, but the quotes of weeks past
+    the retention period go, like the insight texts they were taken from."""
+    expired = 0
+    for report in TrendReport.objects.filter(week__lt=cutoff.date()):
+        rows = [*report.data.get("emerging", []), *report.data.get("topics", [])]
+        if any(row.get("quotes") for row in rows):
+            for row in rows:
+                if "quotes" in row:
+                    row["quotes"] = []
+            report.save(update_fields=["data"])
+            expired += 1
+    return expired

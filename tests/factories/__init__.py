@@ -8,6 +8,7 @@ from .catalog import (
     ProductFactory,
     TherapeuticAreaFactory,
 )
+from .compliance import RestrictedTermFactory, SafetyReportFactory, ViolationFactory
 from .inquiries import (
     DocumentedInterestFactory,
     MedicalInquiryFactory,
@@ -22,6 +23,7 @@ from .kols import (
     KOLFactory,
     valid_npi,
 )
+from .reports import ReportSubscriptionFactory, TrendReportFactory
 
 __all__ = [
     "AffiliationFactory",
@@ -38,10 +40,15 @@ __all__ = [
     "KOLFactory",
     "MedicalInquiryFactory",
     "ProductFactory",
+    "ReportSubscriptionFactory",
+    "RestrictedTermFactory",
+    "SafetyReportFactory",
     "StandardResponseFactory",
     "TeamFactory",
     "TerritoryFactory",
     "TherapeuticAreaFactory",
+    "TrendReportFactory",
     "UserFactory",
+    "ViolationFactory",
     "valid_npi",
 ]
