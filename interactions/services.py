@@ -219,19 +219,18 @@ def interaction_update(
         check_materials(interaction, interaction.kols.all(), added)
     for name, values in relations.items():
         getattr(interaction, _relation(name)).set(values)
+    if interaction.status == InteractionStatus.SUBMITTED:
+        enforce_submission_rules(interaction, now=now)
     audit_changed(actor=actor, instance=interaction, before=before, reason=reason)
     _acknowledged(actor, warnings, interaction)
     _report_adverse_event(actor, interaction, safety)
     return interaction
 
 
-@records_refusals
-@transaction.atomic
-def interaction_submit(*, actor, interaction: Interaction, version: int) -> Interaction:
-    interaction = _locked_for_owner(actor, interaction, version)
-    if not interaction.is_editable_draft:
-        raise ValidationError("Only a planned or draft interaction can be submitted.")
-    now = timezone.now()
+def enforce_submission_rules(interaction: Interaction, *, now: dt.datetime) -> None:
+    """What a submitted interaction must satisfy: checked when it is submitted, and again
+    whenever a submitted or locked one is changed, so an edit or an amendment cannot undo
+    what submission enforced."""
     problems: dict[str, list[str]] = {}
     if not interaction.kols.exists():
         problems.setdefault("kols", []).append("Add at least one KOL.")
@@ -241,8 +240,8 @@ def interaction_submit(*, actor, interaction: Interaction, version: int) -> Inte
         problems.setdefault("occurred_at", []).append("The interaction cannot be in the future.")
     if not interaction.channel:
         problems.setdefault("channel", []).append("Choose the channel.")
-    # A term made blocking after the notes were saved still stops the submission; warnings
-    # were acknowledged when the notes were saved.
+    # A term made blocking after the notes were saved still stops it; warnings were
+    # acknowledged when the notes were saved.
     screen(
         {CheckedText.INTERACTION_NOTES: interaction.notes},
         acknowledged=True,
@@ -261,6 +260,16 @@ def interaction_submit(*, actor, interaction: Interaction, version: int) -> Inte
         raise RuleRefusal(merged, rule_problems=rule_problems, record=interaction)
     if problems:
         raise ValidationError(problems)
+
+
+@records_refusals
+@transaction.atomic
+def interaction_submit(*, actor, interaction: Interaction, version: int) -> Interaction:
+    interaction = _locked_for_owner(actor, interaction, version)
+    if not interaction.is_editable_draft:
+        raise ValidationError("Only a planned or draft interaction can be submitted.")
+    now = timezone.now()
+    enforce_submission_rules(interaction, now=now)
     before = stored_snapshot(interaction)
     interaction.status = InteractionStatus.SUBMITTED
     interaction.first_submitted_at = interaction.first_submitted_at or now
@@ -313,6 +322,7 @@ def interaction_amend(
     interaction.version += 1
     interaction.full_clean()
     interaction.save()
+    enforce_submission_rules(interaction, now=timezone.now())
     changes = {
         name: {"before": before.get(name), "after": value}
         for name, value in snapshot(interaction).items()

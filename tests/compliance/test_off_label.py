@@ -92,3 +92,57 @@ def test_the_refusal_comes_with_the_other_missing_details(client, msl):
     assert "Add at least one KOL." in page
     assert Interaction.objects.get(pk=interaction.pk).status == InteractionStatus.DRAFT
     assert Violation.objects.count() == 1, "the rule is recorded, not the missing KOL"
+
+
+def test_editing_a_submitted_interaction_cannot_undo_the_submission_rules(msl, kol):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from interactions.services import interaction_update
+
+    done = InteractionFactory(
+        owner=msl,
+        kols=[kol],
+        status=InteractionStatus.SUBMITTED,
+        first_submitted_at=timezone.now(),
+        submitted_at=timezone.now(),
+    )
+
+    with pytest.raises(ValidationError, match=REFUSAL):
+        interaction_update(
+            actor=msl,
+            interaction=done,
+            version=done.version,
+            reason="Forgot to say",
+            off_label_discussed=True,
+        )
+    with pytest.raises(ValidationError, match="Add at least one KOL"):
+        interaction_update(
+            actor=msl, interaction=done, version=done.version, reason="Oops", kols=[]
+        )
+
+    stored = Interaction.objects.get(pk=done.pk)
+    assert stored.off_label_discussed is False
+    assert list(stored.kols.all()) == [kol]
+    assert Violation.objects.filter(outcome=ViolationOutcome.BLOCKED).count() == 1
+
+
+def test_an_amendment_cannot_record_off_label_discussion_without_an_inquiry(msl, kol):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from interactions.services import interaction_amend
+
+    locked = InteractionFactory(
+        owner=msl,
+        kols=[kol],
+        status=InteractionStatus.LOCKED,
+        first_submitted_at=timezone.now(),
+        submitted_at=timezone.now(),
+    )
+
+    with pytest.raises(ValidationError, match=REFUSAL):
+        interaction_amend(actor=msl, interaction=locked, reason="Recall", off_label_discussed=True)
+
+    assert Interaction.objects.get(pk=locked.pk).off_label_discussed is False
+    assert not locked.amendments.exists()
