@@ -61,17 +61,9 @@ def plug_into_interactions():
     that interactions need not know which rules exist."""
     from interactions.services import SUBMISSION_CHECKS
 
-    from .rules import (
-        off_label_needs_an_inquiry,
-        products_need_certification,
-        required_interaction_fields,
-    )
+    from .rules import products_need_certification, required_interaction_fields
 
-    for check in (
-        required_interaction_fields,
-        off_label_needs_an_inquiry,
-        products_need_certification,
-    ):
+    for check in (required_interaction_fields, products_need_certification):
         if check not in SUBMISSION_CHECKS:
             SUBMISSION_CHECKS.append(check)
 

@@ -35,21 +35,6 @@ def required_interaction_fields(interaction) -> dict[str, list[str]]:
     return problems
 
 
-def off_label_needs_an_inquiry(interaction) -> dict[str, list[str]]:
-    """Off-label discussion is allowed only in answer to an unsolicited request, so it must
-    be linked to an inquiry raised from this interaction."""
-    if not interaction.off_label_discussed:
-        return {}
-    if interaction.inquiries.filter(unsolicited_attested=True).exists():
-        return {}
-    return {
-        "off_label_discussed": [
-            "Off-label discussion needs a linked unsolicited inquiry: raise the KOL's "
-            "question as an inquiry from this interaction, then submit."
-        ]
-    }
-
-
 def products_need_certification(interaction) -> dict[str, list[str]]:
     """An MSL logs a discussion of a product only while certified for it."""
     if interaction.occurred_at is None:

@@ -6,10 +6,18 @@ class InquiriesConfig(AppConfig):
     verbose_name = "Medical inquiries"
 
     def ready(self):
-        from interactions.services import REACTIVE_MATERIAL_GROUNDS
+        from interactions.services import REACTIVE_MATERIAL_GROUNDS, SUBMISSION_CHECKS
         from kols.briefing import BriefingSection, register_briefing_section
 
-        from .selectors import kol_inquiry_briefing, reactive_materials_grounds
+        from .selectors import (
+            kol_inquiry_briefing,
+            off_label_needs_an_inquiry,
+            reactive_materials_grounds,
+        )
+
+        # The off-label rule is about inquiries, so this app plugs it into submission.
+        if off_label_needs_an_inquiry not in SUBMISSION_CHECKS:
+            SUBMISSION_CHECKS.append(off_label_needs_an_inquiry)
 
         if reactive_materials_grounds not in REACTIVE_MATERIAL_GROUNDS:
             REACTIVE_MATERIAL_GROUNDS.append(reactive_materials_grounds)

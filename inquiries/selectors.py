@@ -158,14 +158,38 @@ def interests_visible_to(user) -> QuerySet[DocumentedInterest]:
     return scope_for_user(DocumentedInterest.objects.all(), user, owner_field="raised_by")
 
 
+def answering_inquiries(interaction, kols) -> QuerySet[MedicalInquiry]:
+    """The unsolicited inquiries an interaction answers: raised from it, not cancelled, and
+    asked by a KOL who attended."""
+    if interaction is None or not interaction.pk:
+        return MedicalInquiry.objects.none()
+    return interaction.inquiries.exclude(status=InquiryStatus.CANCELLED).filter(
+        kol__in=[kol.pk for kol in kols]
+    )
+
+
 def reactive_materials_grounds(interaction, kols) -> Q:
-    """Which reactive-only materials an interaction may share: all of them once it is linked
-    to an unsolicited inquiry; otherwise those for the products of the attending KOLs'
-    still-valid documented interests."""
-    if interaction is not None and interaction.pk and interaction.inquiries.exists():
-        return Q(pk__isnull=False)
-    products = valid_interests(list(kols)).values("product")
-    return Q(products__in=products)
+    """Which reactive-only materials an interaction may share: those for the products of the
+    inquiries it answers, and of the attending KOLs' still-valid documented interests."""
+    kols = list(kols)
+    inquiry_products = answering_inquiries(interaction, kols).values("product")
+    interest_products = valid_interests(kols).values("product")
+    return Q(products__in=inquiry_products) | Q(products__in=interest_products)
+
+
+def off_label_needs_an_inquiry(interaction) -> dict[str, list[str]]:
+    """Submission rule: off-label discussion is allowed only in answer to an unsolicited
+    request, so it needs an inquiry the interaction answers."""
+    if not interaction.off_label_discussed:
+        return {}
+    if answering_inquiries(interaction, interaction.kols.all()).exists():
+        return {}
+    return {
+        "off_label_discussed": [
+            "Off-label discussion needs a linked unsolicited inquiry: raise the KOL's "
+            "question as an inquiry from this interaction, then submit."
+        ]
+    }
 
 
 @dataclass(frozen=True)

@@ -71,15 +71,30 @@ def test_without_grounds_a_reactive_only_material_is_not_offered(
     assert reactive.pk not in offered
 
 
-def test_an_inquiry_raised_from_the_interaction_unlocks_it(client, msl, kol, interaction, reactive):
+def test_an_inquiry_raised_from_the_interaction_unlocks_it(
+    client, msl, kol, interaction, reactive, product
+):
     client.force_login(msl)
     assert reactive.pk not in offered_materials(client, interaction)
 
-    raise_inquiry(msl, kol, interaction=interaction)
+    raise_inquiry(msl, kol, interaction=interaction, product=product)
 
     offered = offered_materials(client, interaction)
     assert reactive.pk in offered
     assert offered[reactive.pk].endswith("(reactive only)")
+
+
+def test_an_inquiry_about_another_product_or_cancelled_does_not_unlock_it(
+    client, msl, kol, interaction, reactive, product, medinfo
+):
+    from inquiries.services import inquiry_cancel
+
+    raise_inquiry(msl, kol, interaction=interaction, product=ProductFactory(name="Other"))
+    cancelled = raise_inquiry(msl, kol, interaction=interaction, product=product)
+    inquiry_cancel(actor=msl, inquiry=cancelled, reason="Asked by mistake")
+    client.force_login(msl)
+
+    assert reactive.pk not in offered_materials(client, interaction)
 
 
 def test_an_inquiry_from_another_interaction_does_not_unlock_it(
@@ -155,8 +170,8 @@ def test_the_service_refuses_a_reactive_only_material_without_grounds(msl, inter
     assert not interaction.materials_shared.exists()
 
 
-def test_the_service_accepts_it_once_an_inquiry_is_raised(msl, kol, interaction, reactive):
-    raise_inquiry(msl, kol, interaction=interaction)
+def test_the_service_accepts_it_once_an_inquiry_is_raised(msl, kol, interaction, reactive, product):
+    raise_inquiry(msl, kol, interaction=interaction, product=product)
 
     interaction_update(
         actor=msl,
