@@ -29,6 +29,9 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 MATCH_TIMEOUT_SECONDS = 0.05
+# Field notes and questions are paragraphs, not documents; beyond this the checks could not
+# promise to finish in time.
+MAX_CHECKED_CHARS = 20_000
 MAX_HITS_PER_TERM = 5
 EXCERPT_CHARS = 30
 # Texts on which patterns prone to catastrophic backtracking explode.
@@ -108,7 +111,7 @@ class Hit:
 class ComplianceBlock(ValidationError):
     """The text hit a blocking rule, or warnings the user has not acknowledged yet."""
 
-    def __init__(self, hits: list[Hit], *, acknowledgeable: bool, record=None):
+    def __init__(self, hits: list[Hit], *, acknowledgeable: bool, record=None, unchecked=None):
         self.hits = hits
         self.acknowledgeable = acknowledgeable
         # The saved record the text belongs to, when there is one (a submission).
@@ -116,6 +119,8 @@ class ComplianceBlock(ValidationError):
         messages: dict[str, list] = {}
         for hit in hits:
             messages.setdefault(FORM_FIELD[hit.field], []).append(hit.message())
+        for field, extra in (unchecked or {}).items():
+            messages.setdefault(field, []).extend(extra)
         super().__init__(messages)
 
 
@@ -192,10 +197,23 @@ def active_terms() -> list[RestrictedTerm]:
     return list(RestrictedTerm.objects.filter(is_active=True))
 
 
+TIMEOUT_MESSAGE = (
+    "This text could not be checked against the compliance rules in time; shorten it or "
+    "split it, then save again."
+)
+
+
 def scan(texts: dict[str, str], terms: Iterable[RestrictedTerm] | None = None) -> list[Hit]:
-    """Every hit of every active term in the given texts ({checked field: text})."""
+    """Every hit of every active term in the given texts ({checked field: text}); a term
+    that runs out of time is skipped (the live check)."""
+    return _scan(texts, terms)[0]
+
+
+def _scan(texts, terms=None) -> tuple[list[Hit], list[tuple[RestrictedTerm, str]]]:
+    """The hits, and the (term, field) pairs whose matching ran out of time."""
     terms = active_terms() if terms is None else list(terms)
     hits: list[Hit] = []
+    timed_out: list[tuple[RestrictedTerm, str]] = []
     for field, text in texts.items():
         if not text:
             continue
@@ -210,9 +228,10 @@ def scan(texts: dict[str, str], terms: Iterable[RestrictedTerm] | None = None) -
                     if match.end() > match.start():
                         hits.append(Hit(term, field, text, match.start(), match.end()))
             except (TimeoutError, regex.error):
-                # Never hang a save on one slow pattern: skip it and say so in the log.
+                # Never hang a request on one slow pattern.
                 logger.warning("Restricted term %s timed out; skipped", term.pk)
-    return hits
+                timed_out.append((term, field))
+    return hits, timed_out
 
 
 def screen(
@@ -225,12 +244,30 @@ def screen(
     """Check the texts a service is about to save. Raises ComplianceBlock on a blocking hit,
     or on warnings not yet acknowledged; returns the acknowledged hits, which the service
     records with the saved record (`violations_record`)."""
-    hits = scan(texts)
+    too_long = {
+        FORM_FIELD[field]: [
+            f"Keep this under {MAX_CHECKED_CHARS:,} characters: longer text cannot be "
+            "checked against the compliance rules."
+        ]
+        for field, text in texts.items()
+        if text and len(text) > MAX_CHECKED_CHARS
+    }
+    if too_long:
+        raise ComplianceBlock([], acknowledgeable=False, record=record, unchecked=too_long)
+    hits, timed_out = _scan(texts)
     relevant = [hit for hit in hits if not (hit.is_adverse_event and adverse_event_flagged)]
     blocking = [hit for hit in relevant if hit.blocks]
     warnings = [hit for hit in relevant if not hit.blocks]
-    if blocking:
-        raise ComplianceBlock(blocking + warnings, acknowledgeable=False, record=record)
+    # A blocking term that could not finish must not wave the text through.
+    unchecked = {
+        FORM_FIELD[field]: [TIMEOUT_MESSAGE]
+        for term, field in timed_out
+        if term.purpose == TermPurpose.RESTRICTED and term.severity == Severity.BLOCK
+    }
+    if blocking or unchecked:
+        raise ComplianceBlock(
+            blocking + warnings, acknowledgeable=False, record=record, unchecked=unchecked
+        )
     if warnings and not acknowledged:
         raise ComplianceBlock(warnings, acknowledgeable=True, record=record)
     return warnings

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from kols.models import KOL
+
 from .engine import RuleRefusal, records_refusals, rule_violations_record
 from .models import (
     OPEN_PAYMENTS_NATURE,
@@ -92,6 +94,15 @@ def transfer_of_value_record(
         raise ValidationError("This interaction is locked: record the transfer by amendment.")
     if not interaction.kols.filter(pk=kol.pk).exists():
         raise ValidationError({"kol": "Only a KOL who attended received something here."})
+    policy = CompliancePolicy.current()
+    if currency.upper() != policy.value_currency:
+        # Caps, totals and the Open Payments export are kept in one currency; another one
+        # would slip past all three.
+        raise ValidationError(
+            {"currency": f"Record the value in {policy.value_currency}, the policy's currency."}
+        )
+    # Two gifts recorded at once must not both pass the yearly cap: lock the HCP first.
+    KOL.objects.select_for_update().filter(pk=kol.pk).first()
     when = interaction.occurred_at or interaction.planned_at
     given_on = timezone.localdate(when) if when else timezone.localdate()
     transfer = TransferOfValue(
@@ -106,7 +117,6 @@ def transfer_of_value_record(
     )
     transfer.full_clean()
     problems = _cap_problems(transfer)
-    policy = CompliancePolicy.current()
     if problems:
         warn_only = policy.value_cap_severity == Severity.WARN
         if not (warn_only and acknowledged):

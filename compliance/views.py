@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import section_required
 
-from .engine import FORM_FIELD, scan
+from .engine import FORM_FIELD, MAX_CHECKED_CHARS, scan
 from .filters import ViolationFilter
 from .models import CheckedText
 from .selectors import (
@@ -24,7 +24,6 @@ from .transfers import OPEN_PAYMENTS_COLUMNS, open_payments_rows
 
 PAGE_SIZE = 25
 TREND_WEEKS = 12
-LIVE_CHECK_MAX_CHARS = 20_000
 
 
 @login_required
@@ -35,7 +34,7 @@ def live_check(request):
     checked_field = request.POST.get("checked_field", "")
     if checked_field not in CheckedText.values:
         return HttpResponseBadRequest("Unknown field.")
-    text = request.POST.get(FORM_FIELD[checked_field], "")[:LIVE_CHECK_MAX_CHARS]
+    text = request.POST.get(FORM_FIELD[checked_field], "")[:MAX_CHECKED_CHARS]
     hits = scan({checked_field: text})
     return render(request, "compliance/_live_check.html", {"hits": hits})
 

@@ -128,7 +128,9 @@ def test_changing_a_term_in_the_admin_is_validated_and_audited(client, admin_use
     assert entry.changes["pattern"] == {"before": "cure", "after": r"\bmiracle\b"}
 
 
-def test_a_slow_pattern_forced_into_the_database_does_not_hang_a_save(client, msl, kol, caplog):
+def test_a_slow_blocking_pattern_forced_into_the_database_refuses_quickly(client, msl, kol, caplog):
+    """Waving the text through would let blocked wording through: the save is refused, fast,
+    with a message that says what to do."""
     RestrictedTerm.objects.create(
         pattern=r"(x+x+)+y",
         match_kind="pattern",
@@ -144,10 +146,29 @@ def test_a_slow_pattern_forced_into_the_database_does_not_hang_a_save(client, ms
         elapsed = time.monotonic() - started
 
     assert elapsed < SAVE_BOUND_SECONDS
+    assert response.status_code == 200
+    assert "could not be checked against the compliance rules in time" in response.content.decode()
+    assert not Interaction.objects.exists()
+    assert "timed out; skipped" in caplog.text
+
+
+def test_a_slow_warning_pattern_is_skipped_and_the_save_goes_through(client, msl, kol):
+    RestrictedTerm.objects.create(
+        pattern=r"(x+x+)+y",
+        match_kind="pattern",
+        fields=["interaction_notes"],
+        severity=Severity.WARN,
+        explanation="Slow on purpose.",
+    )
+    client.force_login(msl)
+
+    started = time.monotonic()
+    response = client.post("/interactions/new/", log_data(kol, notes="x" * 3000))
+
+    assert time.monotonic() - started < SAVE_BOUND_SECONDS
     assert response.status_code == 302
     assert Interaction.objects.get().notes == "x" * 3000
     assert not Violation.objects.exists()
-    assert "timed out; skipped" in caplog.text
 
 
 def test_a_slow_pattern_does_not_stop_other_terms_from_firing(client, msl, kol):
@@ -189,3 +210,12 @@ def test_a_slow_pattern_does_not_hang_the_live_check(client, msl):
 
     assert response.status_code == 200
     assert elapsed < SAVE_BOUND_SECONDS
+
+
+def test_notes_too_long_to_check_are_refused_with_the_limit(client, msl, kol):
+    client.force_login(msl)
+
+    response = client.post("/interactions/new/", log_data(kol, notes="word " * 5000))
+
+    assert "Keep this under 20,000 characters" in response.content.decode()
+    assert not Interaction.objects.exists()

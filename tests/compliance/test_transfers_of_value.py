@@ -216,3 +216,18 @@ def test_only_compliance_exports(client, msl, manager):
     for user in (msl, manager):
         client.force_login(user)
         assert client.get("/compliance/open-payments/2025.csv").status_code == 403
+
+
+def test_another_currency_cannot_slip_past_the_caps(client, msl, kol):
+    policy(value_cap_per_item=Decimal("75"))
+    interaction = meeting(msl, kol, timezone.now() - dt.timedelta(hours=2))
+    client.force_login(msl)
+
+    response = client.post(
+        f"/interactions/{interaction.pk}/transfers/",
+        {"kol": kol.pk, "kind": "meal", "amount": "500.00", "currency": "EUR"},
+    )
+
+    assert response.status_code == 400
+    assert "Record the value in USD" in response.content.decode()
+    assert not TransferOfValue.objects.exists()
