@@ -121,9 +121,9 @@ def kol_recent_inquiries(kol, user, *, days: int = 180, limit: int = 10) -> list
         .select_related("product")
         .order_by("-created_at")[:limit]
     )
-    for inquiry in inquiries:
-        inquiry.content_hidden = not content_visible(user, inquiry)
-    return inquiries
+    # On a KOL's page, an off-label inquiry the reader may not read would still tell them
+    # which KOL it concerns: leave it out rather than mark it restricted.
+    return [inquiry for inquiry in inquiries if content_visible(user, inquiry)]
 
 
 def kol_inquiry_briefing(kol, user) -> dict:

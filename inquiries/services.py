@@ -317,14 +317,18 @@ def inquiry_deliver(
     delivery.full_clean()
     delivery.save()
     audit_created(actor=actor, instance=delivery)
+    # An off-label inquiry's follow-up names no KOL and hangs on no KOL page: managers see
+    # their team's follow-ups, and must not learn from them whom the off-label question was.
     follow_up_create(
         actor=actor,
         owner=inquiry.raised_by,
         kind=FollowUpKind.OTHER,
-        description=f"Confirm with {inquiry.kol.display_name} that the answer to inquiry "
+        description=f"Confirm with the KOL that the answer to inquiry #{inquiry.pk} arrived"
+        if inquiry.off_label
+        else f"Confirm with {inquiry.kol.display_name} that the answer to inquiry "
         f"#{inquiry.pk} arrived",
         due_date=add_business_days(today, 2),
-        kol=inquiry.kol,
+        kol=None if inquiry.off_label else inquiry.kol,
         inquiry=inquiry,
     )
     return delivery

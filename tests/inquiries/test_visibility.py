@@ -156,12 +156,16 @@ def test_the_kol_briefing_lists_the_msls_open_inquiries(client, msl, msl2, kol, 
     assert f'href="/inquiries/{hidden.pk}/"' not in page
 
 
-def test_the_kol_briefing_hides_off_label_content_from_the_manager(client, manager, off_label):
-    page = get(client, manager, f"/kols/{off_label.kol_id}/").content.decode()
+def test_the_kol_briefing_does_not_tie_an_off_label_inquiry_to_its_kol_for_the_manager(
+    client, manager, msl, off_label
+):
+    """Even "restricted" would tell the manager whom the off-label question was about."""
+    as_manager = get(client, manager, f"/kols/{off_label.kol_id}/").content.decode()
+    as_raiser = get(client, msl, f"/kols/{off_label.kol_id}/").content.decode()
 
-    assert f'href="/inquiries/{off_label.pk}/"' in page
-    assert "off-label, content restricted" in page
-    assert QUESTION not in page
+    assert f'href="/inquiries/{off_label.pk}/"' not in as_manager
+    assert QUESTION not in as_manager
+    assert f'href="/inquiries/{off_label.pk}/"' in as_raiser
 
 
 def test_a_cancelled_inquiry_stays_readable_by_its_raiser(client, msl, inquiry):
@@ -171,3 +175,28 @@ def test_a_cancelled_inquiry_stays_readable_by_its_raiser(client, msl, inquiry):
 
     assert "Cancelled" in page
     assert inquiry.question in page
+
+
+def test_the_follow_up_of_an_off_label_answer_names_no_kol(
+    client, manager, msl, kol, off_label, medinfo, medinfo2
+):
+    from inquiries import services
+    from interactions.models import FollowUp
+
+    services.response_review(
+        actor=medinfo2, response=off_label.responses.get(review="pending"), approve=True
+    )
+    services.inquiry_deliver(
+        actor=medinfo,
+        inquiry=off_label,
+        channel="email",
+        delivered_on=timezone.localdate(),
+        delivered_to="The KOL",
+    )
+
+    follow_up = FollowUp.objects.get(inquiry=off_label)
+    assert follow_up.owner == msl
+    assert follow_up.kol is None
+    assert kol.display_name not in follow_up.description
+    briefing = get(client, manager, f"/kols/{kol.pk}/").content.decode()
+    assert f"inquiry #{off_label.pk}" not in briefing
