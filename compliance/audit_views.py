@@ -8,6 +8,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 
 from accounts.access import section_required
+from msl_crm.spreadsheets import safe_row
 
 from .filters import AuditEntryFilter
 from .selectors import audit_entries_for_review, record_history
@@ -96,7 +97,7 @@ def _csv_response(entries, filename: str, *, newest_first: bool = True):
             changes = entry.changes or {"": {"before": "", "after": ""}}
             for field, change in changes.items():
                 yield writer.writerow(
-                    [*common, field, change.get("before"), change.get("after"), *tail]
+                    safe_row([*common, field, change.get("before"), change.get("after"), *tail])
                 )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import section_required
+from msl_crm.spreadsheets import safe_row
 
 from .engine import FORM_FIELD, MAX_CHECKED_CHARS, scan
 from .filters import ViolationFilter
@@ -75,5 +76,5 @@ def open_payments_export(request, year: int):
     response["Content-Disposition"] = f'attachment; filename="open-payments-{year}.csv"'
     writer = csv.writer(response)
     writer.writerow(OPEN_PAYMENTS_COLUMNS)
-    writer.writerows(rows)
+    writer.writerows(safe_row(row) for row in rows)
     return response

@@ -16,6 +16,8 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from svglib.svglib import svg2rlg
 
+from msl_crm.spreadsheets import safe_row
+
 from .charts import bar_chart
 from .models import TrendReport
 
@@ -71,13 +73,13 @@ def report_csv(report: TrendReport) -> str:
     writer.writerow(["Method", report.method])
     writer.writerow([])
     writer.writerow(TOPIC_COLUMNS + SENTIMENT_COLUMNS)
-    writer.writerows(_topic_row(row) for row in report.data["topics"])
+    writer.writerows(safe_row(_topic_row(row)) for row in report.data["topics"])
     for key, title in SECTIONS:
         writer.writerow([])
         writer.writerow([title])
         writer.writerow(DIMENSION_COLUMNS)
         writer.writerows(
-            [row["name"], row["count"], row["last_week"], row["baseline_mean"]]
+            safe_row([row["name"], row["count"], row["last_week"], row["baseline_mean"]])
             for row in report.data[key]
         )
     return out.getvalue()
@@ -89,18 +91,20 @@ def report_xlsx(report: TrendReport, *, include_quotes: bool) -> bytes:
     topics.title = "Topics"
     topics.append(TOPIC_COLUMNS + SENTIMENT_COLUMNS)
     for row in report.data["topics"]:
-        topics.append(_topic_row(row))
+        topics.append(safe_row(_topic_row(row)))
     for key, title in SECTIONS:
         sheet = workbook.create_sheet(title)
         sheet.append(DIMENSION_COLUMNS)
         for row in report.data[key]:
-            sheet.append([row["name"], row["count"], row["last_week"], row["baseline_mean"]])
+            sheet.append(
+                safe_row([row["name"], row["count"], row["last_week"], row["baseline_mean"]])
+            )
     if include_quotes:
         quotes = workbook.create_sheet("Quotes")
         quotes.append(["Emerging topic", "Quote"])
         for row in report.data["emerging"]:
             for quote in row.get("quotes", []):
-                quotes.append([row["topic"], quote])
+                quotes.append(safe_row([row["topic"], quote]))
     method = workbook.create_sheet("Method")
     method.append([report.method])
     out = io.BytesIO()
