@@ -46,7 +46,9 @@ def safety_report_open(
         patient=patient[:200],
         event=event,
         learned_at=learned_at,
-        deadline=add_business_days(learned_at, DEADLINE_BUSINESS_DAYS),
+        # Weekends are counted where the MSL works (the site's time zone), whatever zone
+        # the moment arrived in.
+        deadline=add_business_days(timezone.localtime(learned_at), DEADLINE_BUSINESS_DAYS),
         receipt_id=uuid.uuid4(),
     )
     report.save()
@@ -140,7 +142,8 @@ def _message(report: SafetyReport, mailbox: str) -> EmailMessage:
         raise RuntimeError("No drug-safety mailbox is configured in the compliance policy.")
     receipt = str(report.receipt_id)
     return EmailMessage(
-        subject=f"Adverse event report {receipt} (due {report.deadline:%Y-%m-%d %H:%M} UTC)",
+        subject=f"Adverse event report {receipt} "
+        f"(due {timezone.localtime(report.deadline):%Y-%m-%d %H:%M %Z})",
         body=render_to_string("emails/safety_report.txt", {"report": report}),
         to=[mailbox],
         headers={"Message-ID": f"<{receipt}@msl-crm>", "X-Safety-Report-Receipt": receipt},

@@ -7,6 +7,7 @@ who moved it and when, and writes the audit trail.
 """
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,6 +41,7 @@ from .models import (
     Urgency,
 )
 
+logger = logging.getLogger(__name__)
 S = InquiryStatus
 # action: (statuses it may start from, status it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -152,6 +154,9 @@ def inquiry_update(
         raise PermissionDenied("Only the MSL who raised an inquiry corrects it.")
     if inquiry.status != S.OPEN:
         raise ValidationError("Medical Information is working on this inquiry; ask them instead.")
+    requested_at = fields.get("requested_at")
+    if requested_at and requested_at > timezone.now():
+        raise ValidationError({"requested_at": "The request cannot have been made in the future."})
     if inquiry.is_signed:
         changed = [
             name
@@ -401,6 +406,9 @@ def overdue_inquiries_escalate(*, today: dt.date | None = None) -> int:
                 ).send()
         except IntegrityError:
             continue  # another worker escalated it a moment ago
+        except Exception:
+            logger.exception("Escalation of inquiry %s not sent; retried next run", inquiry.pk)
+            continue
         sent += 1
     return sent
 

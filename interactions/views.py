@@ -175,7 +175,7 @@ def interaction_submit_view(request, pk):
         interaction_submit(
             actor=request.user,
             interaction=interaction,
-            version=int(request.POST.get("version") or 0),
+            version=_posted_version(request),
         )
     except (ValidationError, InteractionConflict) as error:
         for message in getattr(error, "messages", [str(error)]):
@@ -342,3 +342,10 @@ def interaction_amend_view(request, pk):
             return redirect("interactions:detail", pk=interaction.pk)
     context = {"form": form, "interaction": interaction}
     return render(request, "interactions/amendment_form.html", context)
+
+
+def _posted_version(request) -> int:
+    """The copy the user submitted from; an unreadable one counts as stale (a conflict
+    message), never a 500."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else 0

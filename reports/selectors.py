@@ -28,6 +28,10 @@ def reports_everyone(user) -> bool:
     return sees_everything(user) or user.has_role(Role.VIEWER)
 
 
+def _aggregates_only(user) -> bool:
+    return user.has_role(Role.VIEWER) and not (sees_everything(user) or user.has_role(Role.MANAGER))
+
+
 def report_authors(user):
     """The authors whose work the user may see aggregated, or None for everyone."""
     return None if reports_everyone(user) else visible_users(user)
@@ -66,7 +70,7 @@ def dashboard_for(user, *, weeks: int = 12, today: dt.date | None = None) -> Das
     return Dashboard(
         weeks=week_list,
         topic_series=_topic_series(authors, week_list),
-        activity=_activity(authors, week_list[-8:]),
+        activity=_activity(authors, week_list[-8:], named=not _aggregates_only(user)),
         coverage=_coverage(user, now),
         inquiries=inquiry_metrics(
             since=now - dt.timedelta(days=COVERAGE_DAYS), raised_by=_pks(authors)
@@ -110,7 +114,7 @@ def _topic_series(authors, weeks: list[dt.date]) -> list[tuple[str, list[int]]]:
     ]
 
 
-def _activity(authors, weeks: list[dt.date]) -> list[tuple[str, list[int]]]:
+def _activity(authors, weeks: list[dt.date], *, named: bool) -> list[tuple[str, list[int]]]:
     rows = (
         _scoped(InteractionRollup.objects.filter(week__in=weeks), authors)
         .values("author_id", "week")
@@ -120,14 +124,21 @@ def _activity(authors, weeks: list[dt.date]) -> list[tuple[str, list[int]]]:
     by_author: dict[int, dict] = {}
     for row in rows:
         by_author.setdefault(row["author_id"], {})[row["week"]] = row["count"]
-    names = {
-        user.pk: user.get_full_name() or user.username
-        for user in User.objects.filter(pk__in=list(by_author))
-    }
-    return sorted(
-        (names[author], [counts.get(week, 0) for week in weeks])
-        for author, counts in by_author.items()
-    )
+    if named:
+        names = {
+            user.pk: user.get_full_name() or user.username
+            for user in User.objects.filter(pk__in=list(by_author))
+        }
+        return sorted(
+            (names[author], [counts.get(week, 0) for week in weeks])
+            for author, counts in by_author.items()
+        )
+    # Viewers read aggregates only: the activity of named people is not theirs to see.
+    ordered = sorted(by_author.values(), key=lambda counts: -sum(counts.values()))
+    return [
+        (f"MSL {number}", [counts.get(week, 0) for week in weeks])
+        for number, counts in enumerate(ordered, start=1)
+    ]
 
 
 def _coverage(user, now) -> Coverage:

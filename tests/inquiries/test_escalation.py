@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
@@ -145,3 +146,32 @@ def test_the_escalation_runs_hourly_on_weekdays():
     task = PeriodicTask.objects.get(task="inquiries.tasks.escalate_overdue_inquiries")
 
     assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week) == ("20", "*", "1-5")
+
+
+class FailingOnce(EmailBackend):
+    """A mail server that refuses the first message and accepts the rest."""
+
+    failed = False
+
+    def send_messages(self, messages):
+        if not FailingOnce.failed:
+            FailingOnce.failed = True
+            raise ConnectionRefusedError("mail server hiccup")
+        return super().send_messages(messages)
+
+
+def test_one_failing_mail_does_not_stop_the_other_escalations(msl, kol, settings):
+    """The first send fails; the next inquiry is still escalated, and the failed one is
+    retried on the next run because its escalation row was rolled back."""
+    FailingOnce.failed = False
+    settings.EMAIL_BACKEND = f"{__name__}.FailingOnce"
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    first = MedicalInquiryFactory(raised_by=msl, kol=kol, deadline=yesterday)
+    second = MedicalInquiryFactory(raised_by=msl, kol=kol, deadline=yesterday)
+    UserFactory(username="mi", email="mi@example.com", roles=[Role.MEDICAL_INFORMATION])
+
+    assert overdue_inquiries_escalate() == 1
+    assert overdue_inquiries_escalate() == 1
+
+    assert Escalation.objects.filter(inquiry__in=[first, second]).count() == 2
+    assert len(mail.outbox) == 2

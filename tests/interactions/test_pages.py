@@ -331,3 +331,16 @@ def test_changing_a_submitted_interaction_asks_why_and_keeps_the_reason(client, 
     assert Interaction.objects.get(pk=interaction.pk).notes == "Corrected outcome figures."
     entry = AuditEntry.objects.filter(object_id=str(interaction.pk)).order_by("sequence").last()
     assert entry.reason == "Wrong figure typed"
+
+
+def test_an_unreadable_version_is_a_conflict_not_a_crash(client, msl, kol):
+    interaction = InteractionFactory(owner=msl, kols=[kol])
+    client.force_login(msl)
+
+    response = client.post(
+        f"/interactions/{interaction.pk}/submit/", {"version": "abc"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "Someone saved this interaction after you opened it" in response.content.decode()
+    assert Interaction.objects.get(pk=interaction.pk).status == InteractionStatus.DRAFT

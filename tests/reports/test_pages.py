@@ -10,6 +10,7 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.utils.html import escape
 from openpyxl import load_workbook
 
@@ -529,3 +530,21 @@ def test_the_pdf_prints_a_quote_with_angle_brackets_as_written(
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     assert f"“{said}”" in pdf_text(response.content)
+
+
+def test_viewers_see_activity_without_the_names_of_msls(client, viewer, manager, msl, organisation):
+    from reports.models import InteractionRollup
+    from reports.rollups import week_start
+
+    last_week = week_start(timezone.localdate()) - dt.timedelta(weeks=1)
+    InteractionRollup.objects.create(week=last_week, author=msl, interactions=4)
+    name = msl.get_full_name() or msl.username
+
+    client.force_login(viewer)
+    as_viewer = client.get("/reports/").content.decode()
+    client.force_login(manager)
+    as_manager = client.get("/reports/").content.decode()
+
+    assert name not in as_viewer
+    assert "MSL 1" in as_viewer
+    assert name in as_manager
