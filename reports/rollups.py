@@ -12,6 +12,7 @@ from interactions.models import Insight, Interaction, InteractionStatus
 from .models import InsightRollup, InteractionRollup, ProductRollup
 
 SENTIMENTS = ("positive", "neutral", "negative", "mixed")
+LOGGED = (InteractionStatus.SUBMITTED, InteractionStatus.LOCKED)
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -33,7 +34,11 @@ def rollups_refresh(weeks: list[dt.date]) -> int:
         InsightRollup.objects.filter(week=week).delete()
         ProductRollup.objects.filter(week=week).delete()
         InteractionRollup.objects.filter(week=week).delete()
-        in_week = Insight.objects.filter(created_at__gte=start, created_at__lt=end)
+        # Only what was reported: insights of submitted or locked interactions, never of a
+        # draft that may still change or be deleted.
+        in_week = Insight.objects.filter(
+            created_at__gte=start, created_at__lt=end, interaction__status__in=LOGGED
+        )
         insight_rows = (
             in_week.values("topic_id", "author_id", region=F("kol__territory__region"))
             .annotate(
@@ -61,7 +66,7 @@ def rollups_refresh(weeks: list[dt.date]) -> int:
         )
         interaction_rows = (
             Interaction.objects.filter(
-                status__in=[InteractionStatus.SUBMITTED, InteractionStatus.LOCKED],
+                status__in=LOGGED,
                 occurred_at__gte=start,
                 occurred_at__lt=end,
             )

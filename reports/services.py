@@ -14,7 +14,7 @@ from interactions.models import Insight
 
 from .exports import report_pdf, topic_chart
 from .models import InsightRollup, ProductRollup, ReportSubscription, TrendReport
-from .rollups import SENTIMENTS, rollups_refresh, week_bounds, week_start
+from .rollups import LOGGED, SENTIMENTS, rollups_refresh, week_bounds, week_start
 from .statistics import METHOD, trend_test
 
 BASELINE_WEEKS = 8
@@ -142,7 +142,12 @@ def _quotes(topic_id: int, week: dt.date) -> list[str]:
     """What was said, never who said it: the quotes carry no KOL or author."""
     start, end = week_bounds(week)
     return list(
-        Insight.objects.filter(topic_id=topic_id, created_at__gte=start, created_at__lt=end)
+        Insight.objects.filter(
+            topic_id=topic_id,
+            created_at__gte=start,
+            created_at__lt=end,
+            interaction__status__in=LOGGED,
+        )
         .order_by("-importance", "-created_at")
         .values_list("text", flat=True)[:QUOTES_PER_TOPIC]
     )
