@@ -51,30 +51,7 @@ class ComplianceConfig(AppConfig):
         # After every app's migrations, because the permissions of the apps above this one
         # are created only when their own migrations have run.
         post_migrate.connect(grant_compliance_admin_permissions)
-        plug_into_interactions()
-        plug_into_inquiries()
         plug_into_kol_briefing()
-
-
-def plug_into_interactions():
-    """Interactions leave one place for compliance to veto a submission; fill it here so
-    that interactions need not know which rules exist."""
-    from interactions.services import SUBMISSION_CHECKS
-
-    from .rules import products_need_certification, required_interaction_fields
-
-    for check in (required_interaction_fields, products_need_certification):
-        if check not in SUBMISSION_CHECKS:
-            SUBMISSION_CHECKS.append(check)
-
-
-def plug_into_inquiries():
-    from inquiries.services import ADVERSE_EVENT_HOOKS
-
-    from .safety import safety_report_for_inquiry
-
-    if safety_report_for_inquiry not in ADVERSE_EVENT_HOOKS:
-        ADVERSE_EVENT_HOOKS.append(safety_report_for_inquiry)
 
 
 def plug_into_kol_briefing():

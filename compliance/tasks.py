@@ -50,8 +50,4 @@ def apply_data_retention() -> dict:
     """Nightly: pseudonymise what has passed the retention period."""
     result = retention_run()
     logger.info("Retention: %s", result)
-    return {
-        "interactions": result.interactions,
-        "insights": result.insights,
-        "inquiries": result.inquiries,
-    }
+    return result

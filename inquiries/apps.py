@@ -6,6 +6,21 @@ class InquiriesConfig(AppConfig):
     verbose_name = "Medical inquiries"
 
     def ready(self):
+        from compliance.retention import RETENTION_HOOKS
+
+        from .retention import inquiries_pseudonymise
+
+        if inquiries_pseudonymise not in RETENTION_HOOKS:
+            RETENTION_HOOKS.append(inquiries_pseudonymise)
+
+        # An inquiry that mentions an adverse event takes compliance's safety path.
+        from compliance.safety import safety_report_for_inquiry
+
+        from .services import ADVERSE_EVENT_HOOKS
+
+        if safety_report_for_inquiry not in ADVERSE_EVENT_HOOKS:
+            ADVERSE_EVENT_HOOKS.append(safety_report_for_inquiry)
+
         from interactions.services import REACTIVE_MATERIAL_GROUNDS, SUBMISSION_CHECKS
         from kols.briefing import BriefingSection, register_briefing_section
 

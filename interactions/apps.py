@@ -6,6 +6,22 @@ class InteractionsConfig(AppConfig):
     verbose_name = "Interactions, insights and follow-ups"
 
     def ready(self):
+        from compliance.retention import RETENTION_HOOKS
+
+        from .retention import interactions_pseudonymise
+
+        if interactions_pseudonymise not in RETENTION_HOOKS:
+            RETENTION_HOOKS.append(interactions_pseudonymise)
+
+        # The compliance rules that decide whether an interaction may be submitted.
+        from compliance.rules import products_need_certification, required_interaction_fields
+
+        from .services import SUBMISSION_CHECKS
+
+        for check in (required_interaction_fields, products_need_certification):
+            if check not in SUBMISSION_CHECKS:
+                SUBMISSION_CHECKS.append(check)
+
         # kols/ shows what this app knows about a KOL without importing it.
         from kols.briefing import BriefingSection, register_briefing_section
         from kols.directory import DirectoryColumn, register_directory_column

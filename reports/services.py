@@ -180,7 +180,7 @@ def trend_report_mail(report: TrendReport) -> int:
     return len(recipients)
 
 
-def report_quotes_expire(*, cutoff) -> int:
+def report_quotes_expire(*, cutoff) -> dict[str, int]:
     """Retention: stored reports keep their counts for ever, but the quotes of weeks past
     the retention period go, like the insight texts they were taken from."""
     expired = 0
@@ -192,4 +192,4 @@ def report_quotes_expire(*, cutoff) -> int:
                     row["quotes"] = []
             report.save(update_fields=["data"])
             expired += 1
-    return expired
+    return {"reports": expired}

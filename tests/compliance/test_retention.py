@@ -75,7 +75,7 @@ def test_old_free_text_is_pseudonymised_and_recent_text_kept(msl, kol):
 
     result = apply_data_retention.delay().get()
 
-    assert result == {"interactions": 1, "insights": 1, "inquiries": 1}
+    assert result == {"interactions": 1, "insights": 1, "inquiries": 1, "reports": 0}
     old.refresh_from_db()
     assert (old.notes, old.objectives, old.location) == (REMOVED, REMOVED, "")
     assert old.insights.get().text == REMOVED
@@ -114,7 +114,7 @@ def test_retention_runs_once_and_never_touches_open_work(msl, kol):
     second = apply_data_retention.delay().get()
 
     assert (first["interactions"], first["insights"]) == (1, 1)
-    assert second == {"interactions": 0, "insights": 0, "inquiries": 0}
+    assert second == {"interactions": 0, "insights": 0, "inquiries": 0, "reports": 0}
     assert Interaction.objects.get(pk=draft.pk).notes.startswith("Dr K.")
     assert draft.insights.get().text.startswith("My patient")
 
@@ -125,5 +125,5 @@ def test_a_zero_retention_period_keeps_everything(msl, kol):
     policy.save()
     old = aged(msl, kol, 4000)
 
-    assert apply_data_retention.delay().get() == {"interactions": 0, "insights": 0, "inquiries": 0}
+    assert apply_data_retention.delay().get() == {}
     assert Interaction.objects.get(pk=old.pk).notes.startswith("Dr K.")
