@@ -18,7 +18,13 @@ from catalog.models import MaterialUse
 from catalog.selectors import materials_offerable
 from compliance.audit_chain import snapshot, stored_snapshot
 from compliance.engine import RuleRefusal, records_refusals, screen, violations_record
-from compliance.models import AuditAction, CheckedText, CompliancePolicy, ViolationOutcome
+from compliance.models import (
+    AuditAction,
+    CheckedText,
+    CompliancePolicy,
+    SafetyReport,
+    ViolationOutcome,
+)
 from compliance.safety import safety_report_open
 from compliance.services import (
     AuditItem,
@@ -433,11 +439,52 @@ def _screen_notes(fields: dict, *, acknowledged: bool, flagged: bool | None = No
     )
 
 
+@transaction.atomic
+def adverse_event_report_unsaved(
+    *, actor, kols, products, notes: str, safety: dict | None
+) -> SafetyReport:
+    """The interaction was refused (a blocked term, a missing field) but it mentions an
+    adverse event: drug safety hears of it now, in its own transaction, rather than when
+    the MSL gets the wording right. The next successful save links this report instead of
+    opening a second one."""
+    safety = safety or {}
+    kols, products = list(kols), list(products)
+    return safety_report_open(
+        reporter=actor,
+        learned_at=safety.get("learned_at") or timezone.now(),
+        kol=kols[0] if kols else None,
+        product=products[0] if products else None,
+        patient=safety.get("patient", ""),
+        event=safety.get("event") or notes,
+    )
+
+
 def _report_adverse_event(actor, interaction: Interaction, safety: dict | None) -> None:
-    """A flagged interaction gets its safety report in the same transaction, once."""
+    """A flagged interaction gets its safety report in the same transaction, once: the one
+    already sent while an earlier attempt was refused, if there is one."""
     if not interaction.adverse_event_mentioned or interaction.safety_reports.exists():
         return
     safety = safety or {}
+    sent_already = (
+        SafetyReport.objects.select_for_update()
+        .filter(
+            pk=safety.get("report_id"),
+            reporter=actor,
+            interaction__isnull=True,
+            inquiry__isnull=True,
+            # Only the attempt the MSL is correcting now, not an abandoned one from before.
+            created_at__gte=timezone.now() - dt.timedelta(hours=2),
+        )
+        .first()
+        if safety.get("report_id")
+        else None
+    )
+    if sent_already is not None:
+        before = stored_snapshot(sent_already)
+        sent_already.interaction = interaction
+        sent_already.save(update_fields=["interaction"])
+        audit_changed(actor=actor, instance=sent_already, before=before, reason="Linked on save")
+        return
     safety_report_open(
         reporter=actor,
         learned_at=safety.get("learned_at")

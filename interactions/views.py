@@ -30,6 +30,7 @@ from .selectors import (
 )
 from .services import (
     InteractionConflict,
+    adverse_event_report_unsaved,
     follow_up_complete,
     follow_up_create,
     insight_add,
@@ -121,12 +122,14 @@ def interaction_new(request):
                 kols=form.cleaned_data["kols"],
                 relations=form.relations(),
                 acknowledged=form.acknowledged,
-                safety=form.safety_details(),
+                safety=_safety_details(request, form),
                 **form.service_fields(),
             )
         except ValidationError as error:
             add_service_error(form, error)
+            _keep_adverse_event(request, form)
         else:
+            request.session.pop(UNSAVED_SAFETY_REPORT, None)
             messages.success(request, "The interaction was saved.")
             return redirect("interactions:detail", pk=interaction.pk)
     return render(request, "interactions/interaction_form.html", {"form": form})
@@ -149,14 +152,16 @@ def interaction_edit(request, pk):
                 kols=form.cleaned_data["kols"],
                 relations=form.relations(),
                 acknowledged=form.acknowledged,
-                safety=form.safety_details(),
+                safety=_safety_details(request, form),
                 **form.service_fields(),
             )
         except InteractionConflict as conflict:
             form.add_error(None, str(conflict))
         except ValidationError as error:
             add_service_error(form, error)
+            _keep_adverse_event(request, form, interaction)
         else:
+            request.session.pop(UNSAVED_SAFETY_REPORT, None)
             messages.success(request, "The interaction was saved.")
             return redirect("interactions:detail", pk=interaction.pk)
     context = {
@@ -349,3 +354,33 @@ def _posted_version(request) -> int:
     message), never a 500."""
     value = request.POST.get("version", "")
     return int(value) if value.isdigit() else 0
+
+
+UNSAVED_SAFETY_REPORT = "unsaved_safety_report"
+
+
+def _safety_details(request, form) -> dict:
+    return {**form.safety_details(), "report_id": request.session.get(UNSAVED_SAFETY_REPORT)}
+
+
+def _keep_adverse_event(request, form, interaction=None) -> None:
+    """A refused save that mentions an adverse event still reaches drug safety now."""
+    if not form.cleaned_data.get("adverse_event_mentioned"):
+        return
+    if interaction is not None and interaction.safety_reports.exists():
+        return
+    if request.session.get(UNSAVED_SAFETY_REPORT):
+        return
+    report = adverse_event_report_unsaved(
+        actor=request.user,
+        kols=form.cleaned_data.get("kols") or [],
+        products=form.cleaned_data.get("products") or [],
+        notes=form.cleaned_data.get("notes", ""),
+        safety=form.safety_details(),
+    )
+    request.session[UNSAVED_SAFETY_REPORT] = report.pk
+    messages.warning(
+        request,
+        f"The interaction is not saved yet, but the adverse event went to drug safety "
+        f"(safety report #{report.pk}). Correct the form and save: the report will be linked.",
+    )

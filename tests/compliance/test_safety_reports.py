@@ -16,7 +16,6 @@ from compliance.models import (
     CompliancePolicy,
     SafetyReport,
     SafetyReportStatus,
-    Severity,
 )
 from compliance.safety import safety_report_forward
 from compliance.tasks import forward_safety_report, resend_pending_safety_reports
@@ -28,7 +27,6 @@ from tests.factories import (
     InteractionFactory,
     KOLFactory,
     ProductFactory,
-    RestrictedTermFactory,
     SafetyReportFactory,
 )
 from tests.inquiries.workflow import raise_inquiry
@@ -123,23 +121,6 @@ def test_the_report_is_queued_only_once_the_save_commits(
 
     assert len(mail.outbox) == 1
     assert SafetyReport.objects.get().status == SafetyReportStatus.FORWARDED
-
-
-def test_a_refused_save_leaves_no_report(
-    client, msl, kol, product, django_capture_on_commit_callbacks
-):
-    RestrictedTermFactory(pattern="cure", severity=Severity.BLOCK)
-    client.force_login(msl)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/interactions/new/", flagged(kol, product, notes="A rash, and then a cure.")
-        )
-
-    assert response.status_code == 200
-    assert not Interaction.objects.exists()
-    assert not SafetyReport.objects.exists(), "the report lives and dies with the interaction"
-    assert mail.outbox == []
 
 
 def test_the_details_are_optional_and_the_report_says_what_is_missing(
@@ -543,3 +524,35 @@ def test_nothing_waiting_is_said_plainly(client, compliance_user):
 
     assert 'data-testid="safety-reports"' not in page
     assert "Every safety report has reached drug safety." in page
+
+
+def test_a_refused_save_still_sends_the_adverse_event_and_the_retry_links_it(
+    client, msl, kol, django_capture_on_commit_callbacks
+):
+    from compliance.models import RestrictedTerm, SafetyReport
+    from interactions.models import Interaction
+    from tests.compliance.pages import log_data
+
+    RestrictedTerm.objects.create(
+        pattern="cure",
+        match_kind="word",
+        fields=["interaction_notes"],
+        severity="block",
+        explanation="Promotional.",
+    )
+    client.force_login(msl)
+    flagged = {"adverse_event_mentioned": "on", "ae_event": "Rash after the second dose"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post("/interactions/new/", log_data(kol, notes="A cure.", **flagged))
+    report = SafetyReport.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = client.post("/interactions/new/", log_data(kol, notes="Rash seen.", **flagged))
+
+    assert refused.status_code == 200
+    assert "went to drug safety" in refused.content.decode()
+    assert saved.status_code == 302
+    assert SafetyReport.objects.count() == 1
+    report.refresh_from_db()
+    assert report.interaction == Interaction.objects.get()
+    assert report.event == "Rash after the second dose"
