@@ -74,6 +74,11 @@ MAX_SIGNATURE_BYTES = 200_000
 ADVERSE_EVENT_HOOKS: list[Callable[[MedicalInquiry], None]] = []
 
 
+def steps_allowed(inquiry: MedicalInquiry) -> set[str]:
+    """The transitions the inquiry's current status allows."""
+    return {action for action, (sources, _) in TRANSITIONS.items() if inquiry.status in sources}
+
+
 class IllegalTransition(ValidationError):
     """The inquiry is not in a state that allows this step."""
 

@@ -302,13 +302,16 @@ def _detail_context(request, inquiry, bound=None) -> dict:
             forms[action] = bound.get(action) or form_class(**_form_kwargs(form_class, inquiry))
 
     pending = inquiry.responses.filter(review=ResponseReview.PENDING).last() if show else None
-    offer("assign", is_mi and status in {InquiryStatus.OPEN, InquiryStatus.ASSIGNED})
-    offer("standard", is_mi and status == InquiryStatus.ASSIGNED)
-    offer("custom", is_mi and status == InquiryStatus.ASSIGNED)
+    # Which steps the state machine allows now (services.TRANSITIONS), and which of them
+    # this user's role takes.
+    allowed = services.steps_allowed(inquiry)
+    offer("assign", is_mi and "assign" in allowed)
+    offer("standard", is_mi and "use_standard" in allowed)
+    offer("custom", is_mi and "draft_custom" in allowed)
     offer("review", is_mi and pending is not None and pending.author_id != user.pk)
-    offer("deliver", is_mi and status == InquiryStatus.APPROVED)
-    offer("close", is_mi and status == InquiryStatus.DELIVERED)
-    offer("cancel", (is_mi or is_raiser) and status in {InquiryStatus.OPEN, InquiryStatus.ASSIGNED})
+    offer("deliver", is_mi and "deliver" in allowed)
+    offer("close", is_mi and "close" in allowed)
+    offer("cancel", (is_mi or is_raiser) and "cancel" in allowed)
     offer("sign", is_raiser and status == InquiryStatus.OPEN and not inquiry.is_signed)
     return {
         "inquiry": inquiry,
