@@ -1,0 +1,73 @@
+"""Reads of the literature: the user's feed, their watch topics, a KOL's publications."""
+
+from django.db.models import Q, QuerySet
+
+from .models import (
+    ClinicalTrial,
+    Contributor,
+    FeedEntry,
+    FeedVisit,
+    MatchStatus,
+    Publication,
+    WatchTopic,
+)
+
+
+def watch_topics_for(user) -> QuerySet[WatchTopic]:
+    """The user's own topics and those of the teams they belong to or manage."""
+    return (
+        WatchTopic.objects.filter(Q(owner=user) | Q(team__members=user) | Q(team__manager=user))
+        .distinct()
+        .select_related("team", "therapeutic_area")
+    )
+
+
+def topic_condition(topics) -> Q:
+    condition = Q(pk__in=[])
+    for topic in topics:
+        for term in topic.term_list():
+            condition |= Q(search_text__contains=term.lower())
+    return condition
+
+
+def feed_for(user, kind: str = "publications"):
+    """Items matching any of the user's watch topics, most recently changed first, with the
+    user's read state, in a fixed number of queries."""
+    topics = list(watch_topics_for(user))
+    model = Publication if kind == "publications" else ClinicalTrial
+    link = "publication" if kind == "publications" else "trial"
+    items = model.objects.filter(topic_condition(topics)).order_by("-changed_at", "-pk")
+    return items, link
+
+
+def feed_states(user, items, link: str) -> dict[int, FeedEntry]:
+    entries = FeedEntry.objects.filter(user=user, **{f"{link}__in": [item.pk for item in items]})
+    return {getattr(entry, f"{link}_id"): entry for entry in entries.prefetch_related("saved_to")}
+
+
+def previous_visit(user):
+    visit = FeedVisit.objects.filter(user=user).first()
+    return visit.previous_visit_at if visit else None
+
+
+def kol_literature(kol, user, *, limit: int = 5) -> dict:
+    """For the KOL briefing: publications and trials where the KOL is a matched author or
+    investigator (suggested or confirmed; rejected matches are gone)."""
+    matched = Contributor.objects.filter(kol=kol).exclude(match_status=MatchStatus.REJECTED)
+    return {
+        "publications": list(
+            Publication.objects.filter(authors__in=matched)
+            .distinct()
+            .order_by("-published_on")[:limit]
+        ),
+        "trials": list(
+            ClinicalTrial.objects.filter(investigators__in=matched)
+            .distinct()
+            .order_by("-start_date")[:limit]
+        ),
+        "suggested": list(
+            matched.filter(match_status=MatchStatus.SUGGESTED).select_related(
+                "publication", "trial"
+            )[:limit]
+        ),
+    }
