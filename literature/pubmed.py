@@ -113,10 +113,11 @@ def _author(node) -> PersonRecord:
 def _pub_date(node) -> dt.date | None:
     if node is None:
         return None
-    year = _text(node.find("Year")) or _text(node.find("MedlineDate"))[:4]
+    medline = _text(node.find("MedlineDate")).split()  # e.g. "2024 Nov-Dec"
+    year = _text(node.find("Year")) or (medline[0] if medline else "")
     if not year.isdigit():
         return None
-    month_text = _text(node.find("Month")).lower()[:3]
+    month_text = (_text(node.find("Month")) or (medline[1] if len(medline) > 1 else "")).lower()[:3]
     month = MONTHS.get(month_text) or (int(month_text) if month_text.isdigit() else 1)
     day_text = _text(node.find("Day"))
     day = int(day_text) if day_text.isdigit() else 1
