@@ -93,7 +93,8 @@ def safety_report_forward(report_pk: int) -> bool:
     try:
         with transaction.atomic():
             report = (
-                SafetyReport.objects.select_for_update()
+                # of=self: PostgreSQL cannot lock the nullable side of the outer joins.
+                SafetyReport.objects.select_for_update(of=("self",))
                 .select_related("reporter", "kol", "product")
                 .get(pk=report_pk)
             )
