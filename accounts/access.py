@@ -47,7 +47,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "literature",
         "Literature",
-        "literature",
+        "literature:feed",
         frozenset({Role.MSL, Role.MANAGER, Role.MEDICAL_INFORMATION}),
     ),
     Section(

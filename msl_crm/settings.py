@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "interactions",
     "inquiries",
     "reports",
+    "literature",
 ]
 
 MIDDLEWARE = [
@@ -257,6 +258,10 @@ ADMINS = [("Admins", address) for address in env.list("ADMINS", default=[])]
 # submitting before it locks (compliance can change both).
 INTERACTION_MAX_BACKDATE_DAYS = env.int("INTERACTION_MAX_BACKDATE_DAYS", default=30)
 INTERACTION_LOCK_WINDOW_HOURS = env.int("INTERACTION_LOCK_WINDOW_HOURS", default=72)
+# Fetch publications and trials from PubMed and ClinicalTrials.gov on a schedule; off by
+# default (pharma networks often block outbound calls): files can always be imported.
+LITERATURE_FETCH_ENABLED = env.bool("LITERATURE_FETCH_ENABLED", default=False)
+NCBI_API_EMAIL = env.str("NCBI_API_EMAIL", default="")
 # Where safety reports go until an admin sets the mailbox in the compliance policy.
 DRUG_SAFETY_MAILBOX = env.str("DRUG_SAFETY_MAILBOX", default="drug-safety@example.com")
 

@@ -21,9 +21,9 @@ urlpatterns = [
     path("inquiries/", include("inquiries.urls")),
     path("compliance/", include("compliance.urls")),
     path("reports/", include("reports.urls")),
+    path("literature/", include("literature.urls")),
     path("calendar/<str:token>.ics", interaction_views.calendar_feed, name="calendar_feed"),
     # Sections whose apps have not landed yet; each app replaces its line with an include.
     path("today/", section_placeholder("today"), name="today"),
-    path("literature/", section_placeholder("literature"), name="literature"),
     path("events/", section_placeholder("events"), name="events"),
 ]

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.django_db
 # Session, user, roles, the KOL with institution and territory, areas, interests,
 # affiliations, plans, and the queries of the sections other apps fill (interactions,
 # insights, follow-ups, inquiries and documented interests, transfers of value with the
-# year's thresholds), and the reader's firewall rules, read once; placeholders load nothing.
-QUERY_BUDGET = 18
+# year's thresholds, publications and trials with suggested author matches), and the
+# reader's firewall rules, read once; placeholders load nothing.
+QUERY_BUDGET = 21
 
 
 @pytest.fixture
