@@ -36,8 +36,32 @@ def feed_for(user, kind: str = "publications"):
     topics = list(watch_topics_for(user))
     model = Publication if kind == "publications" else ClinicalTrial
     link = "publication" if kind == "publications" else "trial"
-    items = model.objects.filter(topic_condition(topics)).order_by("-changed_at", "-pk")
+    shared = FeedEntry.objects.filter(
+        Q(shared_with__members=user) | Q(shared_with__manager=user), **{f"{link}__isnull": False}
+    ).exclude(user=user)
+    items = model.objects.filter(topic_condition(topics) | Q(pk__in=shared.values(link))).order_by(
+        "-changed_at", "-pk"
+    )
     return items, link
+
+
+def shared_by_colleagues(user, items, link: str) -> dict[int, list[str]]:
+    """For each item, the colleagues who shared it with one of the user's teams."""
+    entries = (
+        FeedEntry.objects.filter(
+            Q(shared_with__members=user) | Q(shared_with__manager=user),
+            **{f"{link}__in": [item.pk for item in items]},
+        )
+        .exclude(user=user)
+        .select_related("user")
+        .distinct()
+    )
+    names: dict[int, list[str]] = {}
+    for entry in entries:
+        names.setdefault(getattr(entry, f"{link}_id"), []).append(
+            entry.user.get_full_name() or entry.user.username
+        )
+    return names
 
 
 def feed_states(user, items, link: str) -> dict[int, FeedEntry]:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("matches/<int:pk>/<str:decision>/", views.match_decision, name="match"),
     path("<str:kind>/<int:pk>/read/", views.mark_read, name="read"),
     path("<str:kind>/<int:pk>/save/", views.save_to_kol, name="save"),
+    path("<str:kind>/<int:pk>/share/", views.share, name="share"),
 ]

@@ -14,10 +14,17 @@ from kols.selectors import kols_visible_to
 from .forms import ImportForm, SaveToKOLForm, WatchTopicForm
 from .models import ClinicalTrial, Contributor, FeedVisit, Publication, WatchTopic
 from .pubmed import LiteratureFileError, parse_pubmed
-from .selectors import feed_for, feed_states, previous_visit, watch_topics_for
+from .selectors import (
+    feed_for,
+    feed_states,
+    previous_visit,
+    shared_by_colleagues,
+    watch_topics_for,
+)
 from .services import (
     feed_mark_read,
     feed_save_to_kol,
+    feed_share_with_team,
     match_decide,
     publications_import,
     trials_import,
@@ -36,15 +43,19 @@ def feed(request):
     since = previous_visit(request.user)
     _record_visit(request.user)
     states = feed_states(request.user, page.object_list, link)
+    shared = shared_by_colleagues(request.user, page.object_list, link)
     for item in page.object_list:
         entry = states.get(item.pk)
         item.feed_read = bool(entry and entry.read_at)
         item.feed_saved = len(entry.saved_to.all()) if entry else 0
+        item.feed_shared_by = shared.get(item.pk, [])
+        item.feed_i_shared = bool(entry and entry.shared_with_id)
     context = {
         "page": page,
         "kind": kind,
         "since": since,
         "topics": watch_topics_for(request.user),
+        "team": request.user.teams.order_by("name").first(),
         "query_string": f"kind={kind}",
     }
     return render(request, "literature/feed.html", context)
@@ -74,6 +85,19 @@ def save_to_kol(request, kind, pk):
         return redirect(f"/literature/?kind={kind}")
     context = {"form": form, "item": item, "kind": kind}
     return render(request, "literature/save.html", context, status=400 if form.is_bound else 200)
+
+
+@section_required("literature")
+@require_POST
+def share(request, kind, pk):
+    item = _item(kind, pk)
+    team = request.user.teams.order_by("name").first()
+    if team is None:
+        messages.error(request, "You are in no team to share with.")
+    else:
+        feed_share_with_team(user=request.user, team=team, **{_link(kind): item})
+        messages.success(request, f"Shared with {team.name}.")
+    return redirect(f"/literature/?kind={kind}")
 
 
 @section_required("literature")

@@ -395,3 +395,37 @@ def test_the_feed_costs_the_same_queries_for_5_and_25_items(
     # Page 1 holds the 20 most recent; the two read and saved among them show as such.
     assert page.count("Read · mark unread") == 2
     assert page.count("Save to a KOL (1)") == 2
+
+
+def test_a_paper_shared_with_the_team_reaches_a_colleague_outside_their_topics(
+    client, msl, manager, organisation, papers, lung_topic
+):
+    """The manager watches nothing; msl shares a paper with their team (the manager's)."""
+    paper = Publication.objects.filter(search_text__contains="lung").first()
+    client.force_login(msl)
+
+    shared = client.post(f"/literature/publications/{paper.pk}/share/")
+    msl_feed = client.get("/literature/").content.decode()
+    client.force_login(manager)
+    manager_feed = client.get("/literature/").content.decode()
+
+    assert shared.status_code == 302
+    assert FeedEntry.objects.get(user=msl, publication=paper).shared_with.name == (
+        "Oncology Northeast"
+    )
+    assert "Shared with Oncology Northeast" in msl_feed
+    assert paper.title in manager_feed
+    assert "Shared by" in manager_feed
+
+
+def test_sharing_needs_a_team(client, msl2, papers):
+    from accounts.models import Team
+
+    Team.objects.filter(members=msl2).delete()
+    paper = Publication.objects.first()
+    client.force_login(msl2)
+
+    response = client.post(f"/literature/publications/{paper.pk}/share/", follow=True)
+
+    assert "You are in no team to share with." in response.content.decode()
+    assert not FeedEntry.objects.filter(shared_with__isnull=False).exists()
