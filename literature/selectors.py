@@ -30,12 +30,16 @@ def topic_condition(topics) -> Q:
     return condition
 
 
+# The feed's two kinds of item and the field that links a FeedEntry or Contributor to each.
+LINKS = {"publications": "publication", "trials": "trial"}
+
+
 def feed_for(user, kind: str = "publications"):
     """Items matching any of the user's watch topics, most recently changed first, with the
     user's read state, in a fixed number of queries."""
     topics = list(watch_topics_for(user))
     model = Publication if kind == "publications" else ClinicalTrial
-    link = "publication" if kind == "publications" else "trial"
+    link = LINKS[kind]
     shared = FeedEntry.objects.filter(
         Q(shared_with__members=user) | Q(shared_with__manager=user), **{f"{link}__isnull": False}
     ).exclude(user=user)

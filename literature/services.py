@@ -8,7 +8,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from .matching import best_match, candidate_index
-from .models import ClinicalTrial, Contributor, FeedEntry, MatchStatus, Publication
+from .models import (
+    ClinicalTrial,
+    Contributor,
+    FeedEntry,
+    FeedVisit,
+    MatchStatus,
+    Publication,
+    WatchTopic,
+)
 from .pubmed import PersonRecord, PublicationRecord
 from .trials import TrialRecord
 
@@ -159,3 +167,34 @@ def feed_share_with_team(*, user, team, publication=None, trial=None) -> FeedEnt
     entry.shared_with = team
     entry.save(update_fields=["shared_with"])
     return entry
+
+
+@transaction.atomic
+def watch_topic_create(*, actor, team=None, products=(), **fields) -> WatchTopic:
+    """A topic for the actor, or for a team the actor belongs to (then the team owns it)."""
+    if team is not None and not team.members.filter(pk=actor.pk).exists():
+        raise PermissionDenied("You watch topics for your own team only.")
+    topic = WatchTopic(owner=None if team else actor, team=team, **fields)
+    topic.full_clean()
+    topic.save()
+    topic.products.set(products)
+    return topic
+
+
+def feed_visit_record(user) -> None:
+    """Remember this visit; what changes after the previous one shows as new."""
+    now = timezone.now()
+    visit = FeedVisit.objects.filter(user=user).first()
+    if visit is None:
+        FeedVisit.objects.create(user=user, previous_visit_at=None, last_visit_at=now)
+        return
+    visit.previous_visit_at, visit.last_visit_at = visit.last_visit_at, now
+    visit.save(update_fields=["previous_visit_at", "last_visit_at"])
+
+
+def feed_share_with_my_team(*, user, publication=None, trial=None):
+    """Share with the user's team (the first by name if several); None when in no team."""
+    team = user.teams.order_by("name").first()
+    if team is None:
+        return None
+    return feed_share_with_team(user=user, team=team, publication=publication, trial=trial)

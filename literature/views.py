@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import section_required
@@ -12,9 +11,10 @@ from accounts.roles import Role
 from kols.selectors import kols_visible_to
 
 from .forms import ImportForm, SaveToKOLForm, WatchTopicForm
-from .models import ClinicalTrial, Contributor, FeedVisit, Publication, WatchTopic
+from .models import ClinicalTrial, Contributor, Publication, WatchTopic
 from .pubmed import LiteratureFileError, parse_pubmed
 from .selectors import (
+    LINKS,
     feed_for,
     feed_states,
     previous_visit,
@@ -24,10 +24,12 @@ from .selectors import (
 from .services import (
     feed_mark_read,
     feed_save_to_kol,
-    feed_share_with_team,
+    feed_share_with_my_team,
+    feed_visit_record,
     match_decide,
     publications_import,
     trials_import,
+    watch_topic_create,
 )
 from .trials import parse_trials
 
@@ -41,7 +43,7 @@ def feed(request):
     items, link = feed_for(request.user, kind)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     since = previous_visit(request.user)
-    _record_visit(request.user)
+    feed_visit_record(request.user)
     states = feed_states(request.user, page.object_list, link)
     shared = shared_by_colleagues(request.user, page.object_list, link)
     for item in page.object_list:
@@ -91,12 +93,11 @@ def save_to_kol(request, kind, pk):
 @require_POST
 def share(request, kind, pk):
     item = _item(kind, pk)
-    team = request.user.teams.order_by("name").first()
-    if team is None:
+    entry = feed_share_with_my_team(user=request.user, **{_link(kind): item})
+    if entry is None:
         messages.error(request, "You are in no team to share with.")
     else:
-        feed_share_with_team(user=request.user, team=team, **{_link(kind): item})
-        messages.success(request, f"Shared with {team.name}.")
+        messages.success(request, f"Shared with {entry.shared_with.name}.")
     return redirect(f"/literature/?kind={kind}")
 
 
@@ -105,11 +106,12 @@ def share(request, kind, pk):
 def topics(request):
     form = WatchTopicForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        topic = form.save(commit=False)
-        team = form.cleaned_data["share_with_team"]
-        topic.team, topic.owner = (team, None) if team else (None, request.user)
-        topic.save()
-        form.save_m2m()
+        topic = watch_topic_create(
+            actor=request.user,
+            team=form.cleaned_data["share_with_team"],
+            products=form.cleaned_data["products"],
+            **{name: form.cleaned_data[name] for name in ("name", "terms", "therapeutic_area")},
+        )
         messages.success(request, f"Watching “{topic.name}”.")
         return redirect("literature:topics")
     context = {"form": form, "topics": watch_topics_for(request.user)}
@@ -169,18 +171,8 @@ def _item(kind, pk):
 
 
 def _link(kind) -> str:
-    return "publication" if kind == "publications" else "trial"
+    return LINKS[kind]
 
 
 def _matchers():
     return (Role.MSL, Role.MANAGER)
-
-
-def _record_visit(user) -> None:
-    visit = FeedVisit.objects.filter(user=user).first()
-    now = timezone.now()
-    if visit is None:
-        FeedVisit.objects.create(user=user, previous_visit_at=None, last_visit_at=now)
-    else:
-        visit.previous_visit_at, visit.last_visit_at = visit.last_visit_at, now
-        visit.save(update_fields=["previous_visit_at", "last_visit_at"])

@@ -193,3 +193,10 @@ def report_quotes_expire(*, cutoff) -> dict[str, int]:
             report.save(update_fields=["data"])
             expired += 1
     return {"reports": expired}
+
+
+def report_subscription_set(*, user, weekly_email: bool) -> ReportSubscription:
+    subscription, _ = ReportSubscription.objects.update_or_create(
+        user=user, defaults={"weekly_email": weekly_email}
+    )
+    return subscription

@@ -12,6 +12,7 @@ from .charts import bar_chart, line_chart
 from .exports import report_csv, report_pdf, report_xlsx, topic_chart
 from .models import ReportSubscription, TrendReport
 from .selectors import dashboard_for
+from .services import report_subscription_set
 from .tasks import build_weekly_trend_report
 
 PAGE_SIZE = 12
@@ -104,9 +105,7 @@ def run_now(request):
 @require_POST
 def subscription(request):
     wanted = request.POST.get("weekly_email") == "on"
-    ReportSubscription.objects.update_or_create(
-        user=request.user, defaults={"weekly_email": wanted}
-    )
+    report_subscription_set(user=request.user, weekly_email=wanted)
     messages.success(
         request,
         "You will get the weekly report by e-mail."
