@@ -146,3 +146,17 @@ def test_the_admin_changes_the_policy_and_it_is_audited(client, admin_user):
     assert entry.changes["lock_window_hours"] == {"before": 72, "after": 24}
     assert entry.changes["max_backdate_days"] == {"before": 30, "after": 5}
     assert client.get("/admin/compliance/compliancepolicy/add/").status_code == 403
+
+
+def test_the_compliance_role_may_configure_its_rules_in_the_admin(client, compliance_user):
+    """The role's admin permissions are granted after migrations, so a compliance user
+    made staff configures terms and the policy without being a superuser."""
+    compliance_user.is_staff = True
+    compliance_user.save()
+    client.force_login(compliance_user)
+
+    assert client.get("/admin/compliance/restrictedterm/add/").status_code == 200
+    assert client.get("/admin/compliance/compliancepolicy/1/change/").status_code == 200
+    assert client.get("/admin/compliance/auditentry/").status_code == 200
+    # Only the compliance pieces: managing users stays with administrators.
+    assert client.get("/admin/accounts/user/").status_code == 403
