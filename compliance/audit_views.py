@@ -3,11 +3,11 @@
 import csv
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 
 from accounts.access import section_required
+from msl_crm.listing import filtered_listing
 from msl_crm.spreadsheets import safe_row
 
 from .filters import AuditEntryFilter
@@ -36,16 +36,10 @@ CSV_COLUMNS = [
 def audit_search(request):
     entries = audit_entries_for_review()
     listing = AuditEntryFilter(request.GET or None, queryset=entries)
-    results = entries
-    if listing.is_bound:
-        listing.form.is_valid()
-        results = listing.filter_queryset(entries)
+    found = filtered_listing(request, listing, page_size=PAGE_SIZE)
     if request.GET.get("format") == "csv":
-        return _csv_response(results, "audit-trail.csv")
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    context = {"filter": listing, "page": page, "query_string": params.urlencode()}
+        return _csv_response(found.results, "audit-trail.csv")
+    context = {"filter": listing, "page": found.page, "query_string": found.query_string}
     return render(request, "compliance/audit_search.html", context)
 
 

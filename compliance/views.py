@@ -3,13 +3,13 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import section_required
+from msl_crm.listing import filtered_listing
 from msl_crm.spreadsheets import safe_row
 
 from .engine import FORM_FIELD, MAX_CHECKED_CHARS, scan
@@ -44,17 +44,11 @@ def live_check(request):
 def dashboard(request):
     violations = violations_for_review()
     listing = ViolationFilter(request.GET or None, queryset=violations)
-    results = violations
-    if listing.is_bound:
-        listing.form.is_valid()
-        results = listing.filter_queryset(violations)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    found = filtered_listing(request, listing, page_size=PAGE_SIZE)
     context = {
         "filter": listing,
-        "page": page,
-        "query_string": params.urlencode(),
+        "page": found.page,
+        "query_string": found.query_string,
         "trend": violation_trend(weeks=TREND_WEEKS, today=timezone.localdate()),
         "trend_width": TREND_WEEKS * TREND_COLUMN_WIDTH,
         "safety_reports": safety_reports_awaiting(),

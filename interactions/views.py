@@ -15,6 +15,7 @@ from accounts.roles import Role
 from compliance.forms import TransferOfValueForm, add_service_error
 from compliance.transfers import transfer_of_value_record
 from kols.selectors import kol_get_for_user
+from msl_crm.listing import filtered_listing
 
 from .calendar import calendar_feed_owner, calendar_feed_rotate, calendar_for
 from .filters import InteractionFilter
@@ -66,17 +67,11 @@ def follow_up_done(request, pk):
 def interaction_list(request):
     interactions = interaction_list_for_user(request.user)
     listing = InteractionFilter(request.GET or None, queryset=interactions, user=request.user)
-    results = interactions
-    if listing.is_bound:
-        listing.form.is_valid()
-        results = listing.filter_queryset(interactions).distinct()
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    found = filtered_listing(request, listing, page_size=PAGE_SIZE, distinct=True)
     context = {
         "filter": listing,
-        "page": page,
-        "query_string": params.urlencode(),
+        "page": found.page,
+        "query_string": found.query_string,
         "may_log": request.user.has_role(Role.MSL),
     }
     return render(request, "interactions/interaction_list.html", context)
