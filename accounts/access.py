@@ -53,7 +53,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "events",
         "Events",
-        "events",
+        "events:index",
         frozenset({Role.MSL, Role.MANAGER, Role.MEDICAL_INFORMATION, Role.COMPLIANCE}),
     ),
     Section(

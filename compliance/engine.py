@@ -49,6 +49,8 @@ FORM_FIELD = {
     CheckedText.INSIGHT_TEXT: "text",
     CheckedText.INQUIRY_QUESTION: "question",
     CheckedText.CUSTOM_RESPONSE: "custom_text",
+    CheckedText.COMMENT_TEXT: "text",
+    CheckedText.MEETING_NOTES: "notes",
 }
 
 

@@ -168,6 +168,8 @@ class CheckedText(models.TextChoices):
     INSIGHT_TEXT = "insight_text", "Insight text"
     INQUIRY_QUESTION = "inquiry_question", "Inquiry question"
     CUSTOM_RESPONSE = "custom_response", "Custom inquiry response"
+    COMMENT_TEXT = "comment_text", "Comment on an insight"
+    MEETING_NOTES = "meeting_notes", "Internal meeting notes"
 
 
 class MatchKind(models.TextChoices):

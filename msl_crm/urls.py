@@ -22,8 +22,8 @@ urlpatterns = [
     path("compliance/", include("compliance.urls")),
     path("reports/", include("reports.urls")),
     path("literature/", include("literature.urls")),
+    path("events/", include("events.urls")),
     path("calendar/<str:token>.ics", interaction_views.calendar_feed, name="calendar_feed"),
     # Sections whose apps have not landed yet; each app replaces its line with an include.
     path("today/", section_placeholder("today"), name="today"),
-    path("events/", section_placeholder("events"), name="events"),
 ]

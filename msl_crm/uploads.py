@@ -1,0 +1,97 @@
+"""Uploaded documents (receipts, certificates): kept outside the web root and served only
+through views that check permission, and accepted by what the bytes are, not by the name."""
+
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse
+from django.utils.deconstruct import deconstructible
+from PIL import Image, UnidentifiedImageError
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    content_type: str
+    signature: bytes
+    is_image: bool
+    suffix: str
+
+
+DOCUMENT_TYPES = (
+    DocumentType("application/pdf", b"%PDF-", False, ".pdf"),
+    DocumentType("image/png", b"\x89PNG\r\n\x1a\n", True, ".png"),
+    DocumentType("image/jpeg", b"\xff\xd8\xff", True, ".jpg"),
+)
+ACCEPTED = "PDF, PNG or JPEG"
+
+
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """PRIVATE_MEDIA_ROOT read on every use, so tests can point it at a temporary folder."""
+
+    @property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None  # never served directly
+
+
+private_storage = PrivateStorage()
+
+
+def document_type(upload) -> str:
+    """The checked content type of an uploaded receipt or certificate, or a ValidationError
+    that says what is accepted."""
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(
+            f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
+            f"{MAX_DOCUMENT_BYTES // 1024 // 1024} MB.",
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for kind in DOCUMENT_TYPES:
+        if head.startswith(kind.signature):
+            if kind.is_image:
+                _check_image(upload)
+            return kind.content_type
+    raise ValidationError(
+        f"This file is not a {ACCEPTED} document, whatever its name says.", code="bad_type"
+    )
+
+
+def _check_image(upload) -> None:
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        raise ValidationError("The image is damaged or incomplete.", code="bad_image") from error
+    finally:
+        upload.seek(0)
+
+
+def document_response(field_file, content_type: str, *, download_name: str) -> FileResponse:
+    """Serve a stored document as an attachment with its checked type, never sniffed or
+    rendered inline by the browser."""
+    response = FileResponse(
+        field_file.open("rb"), as_attachment=True, filename=download_name, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def document_suffix(content_type: str) -> str:
+    return next((kind.suffix for kind in DOCUMENT_TYPES if kind.content_type == content_type), "")
