@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
@@ -108,12 +109,16 @@ class MeetingPlanForm(forms.Form):
     )
 
     def __init__(self, *args, user, event, **kwargs):
+        # Shown on the event page next to ExpectedKOLForm, which also has a `kol` field: its
+        # own ids keep each label tied to its own field.
+        kwargs.setdefault("auto_id", "id_meeting_%s")
         super().__init__(*args, **kwargs)
-        visible = kols_visible_to(user)
-        expected = visible.filter(expected_at__event=event)
         # The KOLs expected at the event first; any KOL in scope may still be met there.
-        self.fields["kol"].queryset = (expected if expected.exists() else visible).order_by(
-            "last_name", "first_name"
+        expected = ExpectedKOL.objects.filter(event=event, kol=OuterRef("pk"))
+        self.fields["kol"].queryset = (
+            kols_visible_to(user)
+            .annotate(expected_here=Exists(expected))
+            .order_by("-expected_here", "last_name", "first_name")
         )
 
 
@@ -172,6 +177,13 @@ class ExpenseForm(ServiceFieldsMixin, forms.ModelForm):
             "amount": forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
         }
 
+    def clean_amount(self):
+        # The database refuses it too, but with a message only a developer reads.
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError("The amount must be more than zero.")
+        return amount
+
     def clean_currency(self):
         currency = self.cleaned_data["currency"].strip().upper()
         if len(currency) != 3 or not currency.isalpha():
@@ -208,6 +220,12 @@ class LearningRecordForm(ServiceFieldsMixin, forms.ModelForm):
             .filter(starts_on__lte=timezone.localdate())
             .order_by("-starts_on")
         )
+
+    def clean_hours(self):
+        hours = self.cleaned_data["hours"]
+        if hours is not None and hours <= 0:
+            raise forms.ValidationError("Enter the hours spent, more than zero.")
+        return hours
 
     def clean_completed_on(self):
         completed = self.cleaned_data["completed_on"]

@@ -6,7 +6,17 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -22,6 +32,7 @@ from .models import (
     EventKind,
     EventMeeting,
     ExpectedKOL,
+    Expense,
     InsightComment,
     LearningRecord,
     Mention,
@@ -118,7 +129,17 @@ def trip_list(user) -> QuerySet[Trip]:
         trips_visible_to(user)
         .select_related("traveller", "event")
         .annotate(
-            expense_total=Sum("expenses__amount"), item_count=Count("itinerary", distinct=True)
+            # A subquery: summed over a join with the itinerary, each expense would count
+            # once per itinerary item.
+            expense_total=Subquery(
+                Expense.objects.filter(trip=OuterRef("pk"))
+                .order_by()
+                .values("trip")
+                .annotate(total=Sum("amount"))
+                .values("total"),
+                output_field=DecimalField(max_digits=12, decimal_places=2),
+            ),
+            item_count=Count("itinerary", distinct=True),
         )
         .order_by("-departs_on", "-pk")
     )

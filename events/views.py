@@ -74,6 +74,9 @@ def calendar_month(request):
         first = dt.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
     except ValueError:
         first = today.replace(day=1)
+    if not dt.MINYEAR < first.year < dt.MAXYEAR:
+        # The grid and the previous/next links would step outside the dates Python knows.
+        first = today.replace(day=1)
     previous = (first - dt.timedelta(days=1)).replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
     context = {
@@ -158,6 +161,10 @@ def detail(request, pk, *, kol_form=None, meeting_form=None, share_form=None, st
 @require_POST
 def expected_kol_new(request, pk):
     event = event_get_for_user(user=request.user, pk=pk)
+    if event.is_internal:
+        # An internal meeting's page has no KOL form to show the refusal under.
+        messages.error(request, "KOLs are not expected at internal meetings.")
+        return redirect("events:detail", event.pk)
     form = ExpectedKOLForm(request.POST, user=request.user)
     if form.is_valid():
         try:
@@ -174,6 +181,9 @@ def expected_kol_new(request, pk):
 @require_POST
 def meeting_new(request, pk):
     event = event_get_for_user(user=request.user, pk=pk)
+    if event.is_internal:
+        messages.error(request, "KOL meetings are planned at external events.")
+        return redirect("events:detail", event.pk)
     form = MeetingPlanForm(request.POST, user=request.user, event=event)
     if form.is_valid():
         try:
@@ -193,6 +203,10 @@ def meeting_new(request, pk):
 @require_POST
 def share_insight(request, pk):
     event = event_get_for_user(user=request.user, pk=pk)
+    if not event.is_internal:
+        # Only an internal meeting's page has the share form to show the refusal under.
+        messages.error(request, "Insights are shared into internal meetings.")
+        return redirect("events:detail", event.pk)
     since = timezone.localdate() - SHARE_INSIGHTS_SINCE
     form = ShareInsightForm(request.POST, insights=my_insights_to_share(request.user, since=since))
     if form.is_valid():

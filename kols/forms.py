@@ -3,12 +3,20 @@ from django.utils.html import format_html
 
 from catalog.models import TherapeuticArea
 
+from .identifiers import normalise_orcid, validate_orcid
 from .models import KOL, KOL_EDITABLE_FIELDS, EngagementPlan, Institution
 from .selectors import kol_find_by_npi, kols_visible_to, territories_for_filter
 
 
 class KOLForm(forms.ModelForm):
     """Create or edit a KOL. Interests are typed as comma-separated tags."""
+
+    orcid = forms.CharField(
+        label="ORCID iD",
+        required=False,
+        max_length=60,  # room for the https://orcid.org/ address people paste
+        help_text="Matches the KOL's publications for certain, e.g. 0000-0002-1825-0097.",
+    )
 
     interests_text = forms.CharField(
         label="Interests",
@@ -38,6 +46,16 @@ class KOLForm(forms.ModelForm):
 
     def clean_country(self):
         return self.cleaned_data["country"].strip().upper()
+
+    def clean_orcid(self):
+        orcid = normalise_orcid(self.cleaned_data["orcid"])
+        if orcid:
+            validate_orcid(orcid)
+            if KOL.objects.filter(orcid=orcid).exclude(pk=self.instance.pk).exists():
+                raise forms.ValidationError(
+                    "Another KOL already has this ORCID iD.", code="duplicate_orcid"
+                )
+        return orcid
 
     def clean_npi(self):
         npi = self.cleaned_data["npi"].strip()

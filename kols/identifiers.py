@@ -37,3 +37,31 @@ def validate_npi(value: str) -> None:
             "This NPI's check digit is wrong: please check it for a typing error.",
             code="npi_check_digit",
         )
+
+
+# ORCID iD: four groups of four, the last character a MOD 11-2 check digit (0-9 or X).
+ORCID_FORMAT = re.compile(r"[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]")
+
+
+def orcid_check_digit(digits: str) -> str:
+    total = 0
+    for char in digits:
+        total = (total + int(char)) * 2
+    result = (12 - total % 11) % 11
+    return "X" if result == 10 else str(result)
+
+
+def normalise_orcid(value: str) -> str:
+    """An ORCID as people paste it (a URL, lower-case x) in its canonical form."""
+    value = value.strip().removeprefix("https://orcid.org/").removeprefix("http://orcid.org/")
+    return value.upper()
+
+
+def validate_orcid(value: str) -> None:
+    if not ORCID_FORMAT.fullmatch(value):
+        raise ValidationError("An ORCID iD looks like 0000-0002-1825-0097.", code="orcid_format")
+    if orcid_check_digit(value.replace("-", "")[:15]) != value[-1]:
+        raise ValidationError(
+            "This ORCID iD's check digit is wrong: please check it for a typing error.",
+            code="orcid_check_digit",
+        )

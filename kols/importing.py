@@ -17,7 +17,7 @@ from django.core.validators import validate_email
 from accounts.models import country_code_validator
 from catalog.models import TherapeuticArea
 
-from .identifiers import validate_npi
+from .identifiers import normalise_orcid, validate_npi, validate_orcid
 from .models import KOL, Channel, ConsentStatus, Institution, Tier
 from .selectors import territories_for_filter
 
@@ -31,6 +31,7 @@ OPTIONAL_COLUMNS = (
     "institution",
     "institution_city",
     "npi",
+    "orcid",
     "national_id",
     "national_id_type",
     "email",
@@ -252,6 +253,14 @@ class _RowChecker:
             except ValidationError as error:
                 fail("npi", error.messages[0])
         fields["npi"] = npi
+
+        orcid = normalise_orcid(raw.get("orcid", ""))
+        if orcid:
+            try:
+                validate_orcid(orcid)
+            except ValidationError as error:
+                fail("orcid", error.messages[0])
+        fields["orcid"] = orcid
 
         email = raw.get("email", "")
         if email:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from accounts.models import Territory, country_code_validator
 from catalog.models import TherapeuticArea
 
-from .identifiers import validate_npi
+from .identifiers import validate_npi, validate_orcid
 
 
 class InstitutionType(models.TextChoices):
@@ -78,6 +78,7 @@ KOL_EDITABLE_FIELDS = (
     "specialty",
     "institution",
     "npi",
+    "orcid",
     "national_id",
     "national_id_type",
     "email",
@@ -117,6 +118,13 @@ class KOL(models.Model):
         blank=True,
         validators=[validate_npi],
         help_text="US National Provider Identifier (10 digits).",
+    )
+    orcid = models.CharField(
+        "ORCID iD",
+        max_length=19,
+        blank=True,
+        validators=[validate_orcid],
+        help_text="Matches the KOL's publications for certain, e.g. 0000-0002-1825-0097.",
     )
     national_id = models.CharField(
         max_length=40, blank=True, help_text="Another country's HCP identifier, free-form."
@@ -158,6 +166,9 @@ class KOL(models.Model):
         constraints = [
             # One person, one record: a second record with the same NPI would split history.
             models.UniqueConstraint(fields=["npi"], condition=~Q(npi=""), name="kol_unique_npi"),
+            models.UniqueConstraint(
+                fields=["orcid"], condition=~Q(orcid=""), name="kol_unique_orcid"
+            ),
             models.CheckConstraint(condition=Q(tier__in=[1, 2, 3]), name="kol_tier_1_to_3"),
         ]
         indexes = [

@@ -21,6 +21,12 @@ class WatchTopicForm(forms.ModelForm):
         model = WatchTopic
         fields = ["name", "terms", "therapeutic_area", "products"]
         widgets = {"terms": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "therapeutic_area": "Narrows the topic: items must also name the area or one of "
+            "its products.",
+            "products": "Narrows the topic further: items must also name one of these products "
+            "(brand or generic name).",
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

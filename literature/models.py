@@ -44,6 +44,20 @@ class WatchTopic(models.Model):
     def term_list(self) -> list[str]:
         return [line.strip() for line in self.terms.splitlines() if line.strip()]
 
+    def narrowing_terms(self) -> list[str]:
+        """What an item must also mention: one of the chosen products (brand or generic
+        name); else, with a therapeutic area, its name or one of its products. Read from
+        prefetched relations (see literature.selectors.watch_topics_for)."""
+        products = list(self.products.all())
+        if not products and self.therapeutic_area is not None:
+            products = list(self.therapeutic_area.products.all())
+            names = [self.therapeutic_area.name]
+        else:
+            names = []
+        for product in products:
+            names += [product.name, product.generic_name]
+        return [name for name in names if name]
+
 
 class MatchStatus(models.TextChoices):
     SUGGESTED = "suggested", "Suggested"

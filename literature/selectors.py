@@ -19,14 +19,26 @@ def watch_topics_for(user) -> QuerySet[WatchTopic]:
         WatchTopic.objects.filter(Q(owner=user) | Q(team__members=user) | Q(team__manager=user))
         .distinct()
         .select_related("team", "therapeutic_area")
+        .prefetch_related("products", "therapeutic_area__products")
     )
 
 
 def topic_condition(topics) -> Q:
+    """Any term of a topic matches, narrowed by the topic's products or therapeutic area."""
     condition = Q(pk__in=[])
     for topic in topics:
-        for term in topic.term_list():
-            condition |= Q(search_text__contains=term.lower())
+        matches = _any_of(topic.term_list())
+        narrowing = topic.narrowing_terms()
+        if narrowing:
+            matches &= _any_of(narrowing)
+        condition |= matches
+    return condition
+
+
+def _any_of(words) -> Q:
+    condition = Q(pk__in=[])
+    for word in words:
+        condition |= Q(search_text__contains=word.lower())
     return condition
 
 
@@ -80,16 +92,24 @@ def previous_visit(user):
 
 def kol_literature(kol, user, *, limit: int = 5) -> dict:
     """For the KOL briefing: publications and trials where the KOL is a matched author or
-    investigator (suggested or confirmed; rejected matches are gone)."""
+    investigator (suggested or confirmed; rejected matches are gone), and those someone
+    saved to the KOL from their feed."""
     matched = Contributor.objects.filter(kol=kol).exclude(match_status=MatchStatus.REJECTED)
+    saved = FeedEntry.objects.filter(saved_to=kol)
     return {
         "publications": list(
-            Publication.objects.filter(authors__in=matched)
+            Publication.objects.filter(
+                Q(authors__in=matched)
+                | Q(pk__in=saved.filter(publication__isnull=False).values("publication"))
+            )
             .distinct()
             .order_by("-published_on")[:limit]
         ),
         "trials": list(
-            ClinicalTrial.objects.filter(investigators__in=matched)
+            ClinicalTrial.objects.filter(
+                Q(investigators__in=matched)
+                | Q(pk__in=saved.filter(trial__isnull=False).values("trial"))
+            )
             .distinct()
             .order_by("-start_date")[:limit]
         ),

@@ -108,7 +108,10 @@ def _replace_people(touched: list[tuple[object, list[PersonRecord]]], link: str)
         )
     }
     Contributor.objects.filter(**{f"{link}__in": [item for item, _ in touched]}).delete()
-    index = candidate_index({person.last_name for _, people in touched for person in people})
+    people = [person for _, item_people in touched for person in item_people]
+    index = candidate_index(
+        {person.last_name for person in people}, {person.orcid.upper() for person in people}
+    )
     rows = []
     for item, people in touched:
         for position, person in enumerate(people):

@@ -78,6 +78,11 @@ def _check_image(upload) -> None:
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise ValidationError("The image is damaged or incomplete.", code="bad_image") from error
+    except Image.DecompressionBombError as error:
+        # A few bytes announcing billions of pixels: refused, not a server error.
+        raise ValidationError(
+            "The image is too large to check; scan it at a lower resolution.", code="bad_image"
+        ) from error
     finally:
         upload.seek(0)
 

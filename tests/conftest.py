@@ -19,6 +19,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _private_media_in_a_temporary_folder(settings, tmp_path):
+    """Receipts and certificates a test uploads (the demo seeds one) land in the test's own
+    folder, never in the project's private-media/."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+
+
 @pytest.fixture
 def msl(db):
     return UserFactory(username="msl", first_name="Sarah", last_name="Chen", roles=[Role.MSL])
