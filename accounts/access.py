@@ -24,7 +24,7 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("today", "Today", "today", frozenset({Role.MSL})),
+    Section("today", "Today", "today:index", frozenset({Role.MSL})),
     Section(
         "kols",
         "KOLs",
@@ -68,7 +68,7 @@ SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 
 # Where each role starts its day; the first role a user holds in this order wins.
 HOME_URL_NAME_BY_ROLE: tuple[tuple[Role, str], ...] = (
-    (Role.MSL, "today"),
+    (Role.MSL, "today:index"),
     (Role.MANAGER, "reports:dashboard"),
     (Role.MEDICAL_INFORMATION, "inquiries:list"),
     (Role.COMPLIANCE, "compliance:dashboard"),

@@ -57,8 +57,10 @@ def insight(request, pk):
 @section_required("events")
 @require_http_methods(["GET", "POST"])
 def mentions(request):
+    # Unticking the only box posts no field at all: the form is bound on any POST.
     form = MentionPreferenceForm(
-        request.POST or None, initial={"email": wants_mention_email(request.user)}
+        request.POST if request.method == "POST" else None,
+        initial={"email": wants_mention_email(request.user)},
     )
     if request.method == "POST" and form.is_valid():
         mention_preference_set(user=request.user, email=form.cleaned_data["email"])

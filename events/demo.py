@@ -199,15 +199,18 @@ def _requirements_and_learning(msl, msl2, today) -> None:
         TrainingRequirement.objects.create(
             title=f"{product.name} product training", role=Role.MSL, product=product
         )
-    # msl renewed 11 months ago (due soon); msl2 let it lapse a month ago.
-    for user, months in ((msl, 11), (msl2, 13)):
+    # msl renewed it almost a year ago (due in three weeks, within the 30 days that count
+    # as soon whatever the month: "eleven months ago" is 31 days off in most months);
+    # msl2 let it lapse a month ago.
+    renewed = today - relativedelta(months=12) + dt.timedelta(days=21)
+    for user, completed in ((msl, renewed), (msl2, today - relativedelta(months=13))):
         learning_record_create(
             actor=user,
             title="Adverse-event reporting e-learning",
             kind=LearningKind.TRAINING,
             provider="Drug Safety",
             requirement=adverse_events,
-            completed_on=today - relativedelta(months=months),
+            completed_on=completed,
             hours=Decimal("1.5"),
         )
     learning_record_create(

@@ -24,6 +24,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.scoping import scope_for_user, sees_everything
 from compliance.firewall import IDENTIFIABLE_INSIGHTS, QUOTES, may_see
+from compliance.models import ProductCertification
 from interactions.models import Insight
 from interactions.selectors import interactions_visible_to
 
@@ -201,9 +202,20 @@ def training_status(user, *, today: dt.date) -> list[TrainingStatus]:
         .values_list("requirement")
         .annotate(last=Max("expires_on"))
     )
+    # A product certification recorded by an admin counts as the product's training too.
+    certified = dict(
+        ProductCertification.objects.filter(
+            user=user, product__in=[r.product_id for r in requirements if r.product_id]
+        )
+        .values_list("product")
+        .annotate(last=Max("expires_on"))
+    )
     rows = []
     for requirement in requirements:
-        until = latest.get(requirement.pk)
+        until = max(
+            filter(None, (latest.get(requirement.pk), certified.get(requirement.product_id))),
+            default=None,
+        )
         if until is None:
             state = "missing"
         elif until < today:
@@ -250,7 +262,8 @@ def insight_get_for_user(*, user, pk) -> Insight:
     shared into an internal meeting they attend; the firewall's identifiable-insight rule
     still applies to other people's."""
     insight = get_object_or_404(
-        _readable_insights(user).select_related("kol", "topic", "author", "interaction"), pk=pk
+        _readable_insights(user).select_related("kol", "topic__parent", "author", "interaction"),
+        pk=pk,
     )
     if not may_see(user, IDENTIFIABLE_INSIGHTS, author_id=insight.author_id):
         raise Http404("No insight found.")
@@ -279,7 +292,7 @@ def insight_comments(insight: Insight) -> list[InsightComment]:
 def my_insights_to_share(user, *, since: dt.date) -> QuerySet[Insight]:
     return (
         Insight.objects.filter(author=user, created_at__date__gte=since)
-        .select_related("topic")
+        .select_related("topic__parent")
         .order_by("-created_at")
     )
 
@@ -287,7 +300,7 @@ def my_insights_to_share(user, *, since: dt.date) -> QuerySet[Insight]:
 def meeting_shared_insights(meeting: Event, user) -> list[SharedInsight]:
     shared = list(
         meeting.shared_insights.select_related(
-            "insight__kol", "insight__topic", "insight__author", "shared_by"
+            "insight__kol", "insight__topic__parent", "insight__author", "shared_by"
         ).annotate(comment_count=Count("insight__comments"))
     )
     for item in shared:

@@ -38,7 +38,8 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
+# A username may contain dots, but a mention never ends with one: "ask @msl." names msl.
+MENTION = re.compile(r"(?<![\w@])@([\w.+-]{0,149}[\w+-])")
 
 
 def _saved(actor, instance):

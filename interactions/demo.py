@@ -66,7 +66,28 @@ def seed(stdout) -> None:
         for week in range(settings.DEMO_HISTORY_WEEKS, -2, -1):
             for _ in range(rng.randint(2, 4)):
                 created += _meeting(rng, msl, kols, topics, products, now, week)
+        created += _meetings_today(msl, kols)
     stdout.write(f"Interactions: {created} with insights and follow-ups for the demo MSLs.")
+
+
+def _meetings_today(msl, kols) -> int:
+    """Two meetings on today's agenda, so the MSL's day has briefings to read and logs to
+    start: the most senior KOLs first."""
+    today = timezone.localdate()
+    senior = sorted(kols, key=lambda kol: (kol.tier, kol.pk))[:2]
+    for kol, (hour, minute) in zip(senior, ((10, 0), (15, 30)), strict=False):
+        interaction = Interaction.objects.create(
+            owner=msl,
+            type="one_to_one",
+            channel="in_person",
+            planned_at=timezone.make_aware(dt.datetime.combine(today, dt.time(hour, minute))),
+            duration_minutes=45,
+            location=kol.institution.name if kol.institution else "",
+            objectives="Follow up on their questions about long-term outcomes.",
+            status=InteractionStatus.PLANNED,
+        )
+        interaction.kols.set([kol])
+    return len(senior)
 
 
 def _meeting(rng, msl, kols, topics, products, now, week) -> int:

@@ -77,6 +77,9 @@ class InteractionForm(ComplianceFormMixin, forms.ModelForm):
         self.fields["kols"].queryset = (
             kols_visible_to(user).select_related("institution").order_by("last_name", "first_name")
         )
+        if self.instance.pk and self.instance.planned_at and not self.instance.occurred_at:
+            # Logging a planned meeting: it most likely happened when it was planned.
+            self.initial.setdefault("occurred_at", self.instance.planned_at)
         # The label carries what the filter box searches: name, specialty and institution.
         self.fields["kols"].label_from_instance = lambda kol: (
             f"{kol.display_name} · {kol.specialty}"

@@ -14,6 +14,7 @@ from accounts.access import section_required
 from accounts.roles import Role
 from compliance.forms import TransferOfValueForm, add_service_error
 from compliance.transfers import transfer_of_value_record
+from kols.models import Channel
 from kols.selectors import kol_get_for_user
 from msl_crm.listing import filtered_listing
 
@@ -109,7 +110,7 @@ def interaction_detail(request, pk):
 def interaction_new(request):
     if not request.user.has_role(Role.MSL):
         raise PermissionDenied("Only MSLs log interactions.")
-    form = InteractionForm(request.POST or None, user=request.user)
+    form = InteractionForm(request.POST or None, user=request.user, initial=_start_from(request))
     if request.method == "POST" and form.is_valid():
         try:
             interaction = interaction_create(
@@ -128,6 +129,21 @@ def interaction_new(request):
             messages.success(request, "The interaction was saved.")
             return redirect("interactions:detail", pk=interaction.pk)
     return render(request, "interactions/interaction_form.html", {"form": form})
+
+
+def _start_from(request) -> dict:
+    """A log started from elsewhere (the day's page, a KOL) names its KOL and channel in the
+    address, so the form opens ready: the second click of "log it in two clicks"."""
+    initial = {}
+    kol = request.GET.get("kol", "")
+    if kol.isdigit():
+        initial["kols"] = [int(kol)]
+    if request.GET.get("channel") in Channel.values:
+        initial["channel"] = request.GET["channel"]
+    if initial:
+        # Started from a meeting that is happening now.
+        initial["occurred_at"] = timezone.localtime().replace(second=0, microsecond=0)
+    return initial
 
 
 @section_required("interactions")

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "reports",
     "literature",
     "events",
+    "today",
 ]
 
 MIDDLEWARE = [

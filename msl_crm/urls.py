@@ -4,8 +4,6 @@ from django.urls import include, path
 from accounts import views as account_views
 from interactions import views as interaction_views
 
-from .views import section_placeholder
-
 admin.site.site_header = "MSL CRM administration"
 admin.site.site_title = "MSL CRM admin"
 # "View site" from the admin opens the product, not "/", which sends role-less admins back here.
@@ -23,7 +21,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("literature/", include("literature.urls")),
     path("events/", include("events.urls")),
+    path("today/", include("today.urls")),
     path("calendar/<str:token>.ics", interaction_views.calendar_feed, name="calendar_feed"),
-    # Sections whose apps have not landed yet; each app replaces its line with an include.
-    path("today/", section_placeholder("today"), name="today"),
 ]

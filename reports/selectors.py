@@ -178,3 +178,27 @@ def msl_trend_against_team(user, *, weeks: int = 4, today: dt.date | None = None
         "mine": [mine.get(week, 0) for week in week_list],
         "team_average": [round(team_rows.get(week, 0) / size, 1) for week in week_list],
     }
+
+
+def msl_topics_against_team(user, *, weeks: int = 4, today: dt.date | None = None) -> list[dict]:
+    """The MSL's insights by topic over the last weeks, with their team's average per MSL
+    for the same topics, most frequent first (from the weekly rollups)."""
+    today = today or timezone.localdate()
+    since = week_start(today) - dt.timedelta(weeks=weeks - 1)
+    teammates = User.objects.filter(teams__members=user).distinct()
+    rows = (
+        InsightRollup.objects.filter(Q(author__in=teammates) | Q(author=user), week__gte=since)
+        .values("topic__name")
+        .annotate(mine=Sum("insights", filter=Q(author=user)), team=Sum("insights"))
+        .order_by("-mine", "topic__name")[: TOP_TOPICS * 2]
+    )
+    size = teammates.count() or 1
+    return [
+        {
+            "topic": row["topic__name"],
+            "mine": row["mine"] or 0,
+            "team_average": round(row["team"] / size, 1),
+        }
+        for row in rows
+        if row["mine"]
+    ]
