@@ -22,7 +22,7 @@ COPY --from=assets /build/static/vendor static/vendor
 RUN DJANGO_ENV=production SECRET_KEY=collectstatic-only REDIS_URL=redis://unused:6379/0 \
     python manage.py collectstatic --no-input \
  && useradd --system --uid 10001 --home /app app \
- && mkdir -p /app/media && chown app /app/media
+ && mkdir -p /app/media /app/private-media && chown app /app/media /app/private-media
 
 USER app
 EXPOSE 8000
