@@ -155,7 +155,8 @@ def book_the_trip(page, event: Event, starts: dt.date, ends: dt.date, tmp_path: 
     flight = dt.datetime.combine(starts - dt.timedelta(days=1), dt.time(8, 5))
     page.get_by_label("Kind").select_option(label="Flight")
     page.get_by_label("Starts at").fill(flight.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("Ends at").fill((flight + dt.timedelta(hours=1, minutes=30)).strftime("%Y-%m-%dT%H:%M"))
+    landing = flight + dt.timedelta(hours=1, minutes=30)
+    page.get_by_label("Ends at").fill(landing.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Origin").fill("Washington DCA")
     page.get_by_label("Destination").fill("Boston BOS")
     page.get_by_label("Carrier").fill("Delta DL 2214")
@@ -171,8 +172,8 @@ def book_the_trip(page, event: Event, starts: dt.date, ends: dt.date, tmp_path: 
     receipt.write_bytes(b"%PDF-1.4\n%%EOF\n")
     add_expense(page, "Congress registration", "450.00", receipt)
     expect(page.locator(".messages")).to_contain_text("Expense added.")
-    expense_row = page.get_by_test_id("expenses").locator("tbody tr").filter(
-        has_text="Congress registration"
+    expense_row = (
+        page.get_by_test_id("expenses").locator("tbody tr").filter(has_text="Congress registration")
     )
     expect(expense_row).to_contain_text("450.00 USD")
     expense = Expense.objects.get(trip=trip)
@@ -213,9 +214,7 @@ def add_expense(page, description: str, amount: str, receipt: Path) -> None:
 
 def record_a_course(page, today: dt.date) -> None:
     page.locator('#main-nav [data-section="events"]').click()
-    page.get_by_role("list", name="Events sections").get_by_role(
-        "link", name="Learning"
-    ).click()
+    page.get_by_role("list", name="Events sections").get_by_role("link", name="Learning").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Learning")
     before = Decimal(page.get_by_test_id("quarter-hours").inner_text())
 
