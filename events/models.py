@@ -2,6 +2,7 @@
 meetings with insights shared into them and comments on insights (step 7)."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -212,7 +213,9 @@ class TrainingRequirement(models.Model):
     is_adverse_event_reporting = models.BooleanField(
         default=False, help_text="The pharmacovigilance training every company requires yearly."
     )
-    valid_for_months = models.PositiveSmallIntegerField(default=12)
+    valid_for_months = models.PositiveSmallIntegerField(
+        default=12, validators=[MinValueValidator(1)]
+    )
     description = models.TextField(blank=True)
     active = models.BooleanField(default=True)
 

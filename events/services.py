@@ -281,7 +281,7 @@ def mentions_email(mention_ids: list[int]) -> int:
         body = render_to_string("emails/mention.txt", {"mention": mention})
         try:
             send_mail(
-                f"{mention.comment.author} mentioned you in a comment",
+                f"{mention.comment.author} {mention.get_kind_display().lower()}",
                 body,
                 None,
                 [user.email],

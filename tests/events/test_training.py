@@ -46,8 +46,12 @@ def test_each_required_training_shows_its_state(client, msl, frozen):
     overdue = TrainingRequirementFactory(title="Good clinical practice")
     TrainingRequirementFactory(title="Data privacy")
     done_long_ago = TrainingRequirementFactory(title="Medical writing", valid_for_months=36)
-    LearningRecordFactory(user=msl, requirement=renewed, completed_on=TODAY - relativedelta(months=11))
-    LearningRecordFactory(user=msl, requirement=overdue, completed_on=TODAY - relativedelta(months=13))
+    LearningRecordFactory(
+        user=msl, requirement=renewed, completed_on=TODAY - relativedelta(months=11)
+    )
+    LearningRecordFactory(
+        user=msl, requirement=overdue, completed_on=TODAY - relativedelta(months=13)
+    )
     LearningRecordFactory(
         user=msl, requirement=done_long_ago, completed_on=TODAY - relativedelta(months=13)
     )
@@ -83,8 +87,12 @@ def test_expiring_means_within_thirty_days(client, msl, frozen, days_left, state
 
 def test_the_latest_completion_counts(client, msl, frozen):
     requirement = TrainingRequirementFactory(title="Adverse-event reporting")
-    LearningRecordFactory(user=msl, requirement=requirement, completed_on=TODAY - relativedelta(months=25))
-    LearningRecordFactory(user=msl, requirement=requirement, completed_on=TODAY - relativedelta(months=2))
+    LearningRecordFactory(
+        user=msl, requirement=requirement, completed_on=TODAY - relativedelta(months=25)
+    )
+    LearningRecordFactory(
+        user=msl, requirement=requirement, completed_on=TODAY - relativedelta(months=2)
+    )
     client.force_login(msl)
 
     assert badges(client.get("/events/learning/")) == {"Adverse-event reporting": "Current"}
@@ -268,7 +276,12 @@ def test_a_plain_course_counts_towards_the_quarters_hours(client, msl):
 
     client.post(
         "/events/learning/new/",
-        {"title": "Journal club", "kind": "course", "completed_on": today.isoformat(), "hours": "2.5"},
+        {
+            "title": "Journal club",
+            "kind": "course",
+            "completed_on": today.isoformat(),
+            "hours": "2.5",
+        },
     )
     response = client.get("/events/learning/")
 

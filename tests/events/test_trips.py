@@ -205,7 +205,9 @@ def test_the_trip_list_totals_the_expenses_once_however_long_the_itinerary(
 
     for user in (msl, manager):
         client.force_login(user)
-        rows = re.findall(r"<tr>(.*?)</tr>", section(client.get("/events/trips/"), "trip-list"), re.S)
+        rows = re.findall(
+            r"<tr>(.*?)</tr>", section(client.get("/events/trips/"), "trip-list"), re.S
+        )
         cells = {
             re.search(r'">([^<]+)</a>', row).group(1): re.findall(r'text-end">([^<]*)<', row)
             for row in rows

@@ -32,7 +32,9 @@ def png_claiming(width: int, height: int) -> bytes:
     """A PNG header announcing an image of the given size, with no pixels behind it."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
@@ -145,7 +147,9 @@ def test_a_receipt_is_stored_in_the_private_folder_with_its_checked_type(
 ):
     client.force_login(msl)
 
-    response = client.post(f"/events/trips/{trip.pk}/expenses/", expense_data(upload(name, content)))
+    response = client.post(
+        f"/events/trips/{trip.pk}/expenses/", expense_data(upload(name, content))
+    )
 
     assert response.status_code == 302
     expense = Expense.objects.get()
@@ -325,9 +329,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, receipt):
     response = client.get(f"/events/expenses/{expense.pk}/receipt/")
 
     assert response.status_code == 302
-    assert response["Location"] == (
-        f"/accounts/login/?next=/events/expenses/{expense.pk}/receipt/"
-    )
+    assert response["Location"] == (f"/accounts/login/?next=/events/expenses/{expense.pk}/receipt/")
 
 
 def test_an_expense_without_a_receipt_has_nothing_to_download(client, msl, trip):
