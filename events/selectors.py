@@ -11,6 +11,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -139,6 +140,16 @@ def trip_list(user) -> QuerySet[Trip]:
                 .annotate(total=Sum("amount"))
                 .values("total"),
                 output_field=DecimalField(max_digits=12, decimal_places=2),
+            ),
+            # One currency, or "mixed" on the page: amounts in different currencies are
+            # not added up.
+            expense_currency=Subquery(
+                Expense.objects.filter(trip=OuterRef("pk"))
+                .order_by()
+                .values("trip")
+                .annotate(only=Min("currency"), currencies=Count("currency", distinct=True))
+                .filter(currencies=1)
+                .values("only")
             ),
             item_count=Count("itinerary", distinct=True),
         )

@@ -214,6 +214,17 @@ def test_the_trip_list_totals_the_expenses_once_however_long_the_itinerary(
             if "href" in row
         }
         assert cells == {
-            "Thoracic Oncology Congress, Chicago": ["3", "125.50"],
+            "Thoracic Oncology Congress, Chicago": ["3", "125.50 USD"],
             "Nothing booked yet": ["0", "—"],
         }
+
+
+def test_the_trip_list_does_not_add_up_different_currencies(client, msl, trip):
+    ExpenseFactory(trip=trip, amount=Decimal("100.00"), currency="USD")
+    ExpenseFactory(trip=trip, amount=Decimal("80.00"), currency="EUR")
+    client.force_login(msl)
+
+    listing = section(client.get("/events/trips/"), "trip-list")
+
+    assert "several currencies" in listing
+    assert "180" not in listing
