@@ -79,7 +79,7 @@ class InteractionForm(ComplianceFormMixin, forms.ModelForm):
         )
         if self.instance.pk and self.instance.planned_at and not self.instance.occurred_at:
             # Logging a planned meeting: it most likely happened when it was planned.
-            self.initial.setdefault("occurred_at", self.instance.planned_at)
+            self.initial["occurred_at"] = self.instance.planned_at
         # The label carries what the filter box searches: name, specialty and institution.
         self.fields["kols"].label_from_instance = lambda kol: (
             f"{kol.display_name} · {kol.specialty}"

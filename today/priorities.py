@@ -13,6 +13,8 @@ Ties keep the earlier time or deadline first.
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 TIER_POINTS = {1: 30, 2: 20, 3: 10}
 MEETING_TODAY = 20
 DUE_TODAY, DUE_TOMORROW, DUE_SOON = 25, 15, 8
@@ -56,7 +58,10 @@ def score(item: AgendaItem, *, today: dt.date, behind_plan: set[int]) -> AgendaI
         due = item.when
         late = (today - due).days
         if late > 0:
-            item.add(min(OVERDUE + OVERDUE_PER_DAY * late, OVERDUE_CAP), f"{late} days overdue")
+            item.add(
+                min(OVERDUE + OVERDUE_PER_DAY * late, OVERDUE_CAP),
+                f"{late} day{'' if late == 1 else 's'} overdue",
+            )
         elif late == 0:
             item.add(DUE_TODAY, "due today")
         elif late == -1:
@@ -75,5 +80,7 @@ def ranked(items: list[AgendaItem], *, today: dt.date, behind_plan: set[int]) ->
 
 def _sort_time(when) -> dt.datetime:
     if isinstance(when, dt.datetime):
-        return when.replace(tzinfo=None)
+        # Local time, as the dates of deadlines are: tonight's meeting comes before
+        # tomorrow's deadline even where it is already tomorrow in UTC.
+        return timezone.localtime(when).replace(tzinfo=None)
     return dt.datetime.combine(when, dt.time())
