@@ -2,6 +2,7 @@ import django_filters
 
 from catalog.selectors import insight_topic_choices
 from kols.selectors import kols_visible_to
+from msl_crm.listing import DateRangeWidget
 
 from .models import Interaction, InteractionStatus
 
@@ -10,7 +11,7 @@ class InteractionFilter(django_filters.FilterSet):
     occurred = django_filters.DateFromToRangeFilter(
         field_name="occurred_at__date",
         label="Date (from, to)",
-        widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
+        widget=DateRangeWidget(),
     )
     status = django_filters.ChoiceFilter(
         choices=InteractionStatus.choices, empty_label="Any status"
@@ -26,7 +27,9 @@ class InteractionFilter(django_filters.FilterSet):
         model = Interaction
         fields = ["occurred", "status", "kol", "topic"]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The API's filter backend passes the request rather than the user.
+        user = user or self.request.user
         self.filters["kol"].queryset = kols_visible_to(user).order_by("last_name", "first_name")
         self.filters["topic"].queryset = insight_topic_choices()

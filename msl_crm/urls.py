@@ -22,5 +22,6 @@ urlpatterns = [
     path("literature/", include("literature.urls")),
     path("events/", include("events.urls")),
     path("today/", include("today.urls")),
+    path("api/", include("api.urls")),
     path("calendar/<str:token>.ics", interaction_views.calendar_feed, name="calendar_feed"),
 ]
