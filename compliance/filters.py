@@ -3,6 +3,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 
 from accounts.models import User
+from msl_crm.listing import DateRangeWidget
 
 from .models import AuditAction, AuditEntry, RestrictedTerm, Violation, ViolationOutcome
 
@@ -11,7 +12,7 @@ class ViolationFilter(django_filters.FilterSet):
     occurred = django_filters.DateFromToRangeFilter(
         field_name="occurred_at",
         label="Between",
-        widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
+        widget=DateRangeWidget(),
     )
     outcome = django_filters.ChoiceFilter(choices=ViolationOutcome.choices, empty_label="Any")
     term = django_filters.ModelChoiceFilter(
@@ -32,7 +33,7 @@ class AuditEntryFilter(django_filters.FilterSet):
     occurred = django_filters.DateFromToRangeFilter(
         field_name="occurred_at",
         label="Between",
-        widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
+        widget=DateRangeWidget(),
     )
     content_type = django_filters.ModelChoiceFilter(
         queryset=ContentType.objects.filter(

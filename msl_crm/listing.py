@@ -3,6 +3,22 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
+from django_filters.widgets import RangeWidget
+
+
+class DateRangeWidget(RangeWidget):
+    """Two date inputs, each named for screen readers: the field's single <label> points at
+    neither of them (its `for` is the field's id, the inputs get `_0` and `_1`)."""
+
+    def __init__(self, attrs=None, *, labels=("From", "To")):
+        super().__init__(attrs={"type": "date", **(attrs or {})})
+        self.labels = labels
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, label in zip(context["widget"]["subwidgets"], self.labels, strict=True):
+            subwidget["attrs"]["aria-label"] = label
+        return context
 
 
 @dataclass(frozen=True)

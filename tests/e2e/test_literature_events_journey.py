@@ -19,14 +19,13 @@ from kols.models import KOL
 from literature.models import FeedEntry, Publication, WatchTopic
 from literature.pubmed import PersonRecord, PublicationRecord
 from literature.services import publications_import
-from tests.e2e.pages import path_of, sign_in
+from tests.e2e.pages import path_of, save_screenshot, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 WATCHED = "Hepatic safety of zolbetuximab in gastric cancer: a pooled analysis"
 UNWATCHED = "Dietary sodium and blood pressure in rural cohorts"
 CONGRESS = "Boston Gastro-Oncology Congress"
@@ -244,7 +243,6 @@ def test_an_msl_reads_the_literature_plans_a_congress_and_records_a_course(
     live_server, demo_users, open_context, browser_log, settings, tmp_path
 ):
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     today = timezone.localdate()
     msl = User.objects.get(username="msl")
     WatchTopic.objects.create(name="Gastric cancer", owner=msl, terms="zolbetuximab")
@@ -265,10 +263,10 @@ def test_an_msl_reads_the_literature_plans_a_congress_and_records_a_course(
     event = plan_the_congress(page, kol, starts, ends)
     meeting_at = dt.datetime.combine(starts + dt.timedelta(days=1), dt.time(10, 30))
     plan_a_meeting(page, event, kol, meeting_at)
-    page.screenshot(path=str(SCREENSHOTS / "literature-events-event.png"), full_page=True)
+    save_screenshot(page, "literature-events-event")
 
     trip = book_the_trip(page, event, starts, ends, tmp_path)
-    page.screenshot(path=str(SCREENSHOTS / "literature-events-trip.png"), full_page=True)
+    save_screenshot(page, "literature-events-trip")
     page.goto(f"{live_server.url}/events/{event.pk}/")
     expect(page.get_by_role("link", name=trip.purpose)).to_be_visible()
 
