@@ -7,6 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts, teams and territories"
 
     def ready(self):
+        from . import signals  # noqa: F401 - connects the sign-in and deactivation receivers
+
         post_migrate.connect(ensure_role_groups, sender=self)
 
 
