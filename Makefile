@@ -46,10 +46,16 @@ browser:
 test: install browser ## The whole suite (SQLite unless DATABASE_URL says otherwise)
 	$(BIN)/pytest
 
-lint: install
+APPS := accounts api catalog compliance events inquiries interactions kols literature msl_crm reports today
+
+lint: install ## ruff, migrations, the deploy checklist and bandit
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_ENV=production SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  REDIS_URL=redis://127.0.0.1:6379/0 ALLOWED_HOSTS=crm.example.org \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+	$(BIN)/bandit -q -r $(APPS) -x '*/migrations/*' --severity-level medium
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -47,7 +47,7 @@ def fetch_literature() -> str:
 def _get(url: str, params: dict) -> bytes:
     time.sleep(PAUSE_SECONDS)
     query = urllib.parse.urlencode(params)
-    with urllib.request.urlopen(f"{url}?{query}", timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 - fixed https hosts
+    with urllib.request.urlopen(f"{url}?{query}", timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 - fixed https hosts  # nosec B310
         return response.read()
 
 
