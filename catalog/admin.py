@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
-from django.db import models
+from django.core.files.uploadedfile import UploadedFile
 
 from compliance.admin_audit import AuditedAdminMixin
+from msl_crm.uploads import document_type
 
 from .models import ApprovedMaterial, Indication, InsightTopic, Product, TherapeuticArea
 
@@ -39,10 +41,38 @@ class InsightTopicAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ApprovedMaterialForm(forms.ModelForm):
+    # Links to approved documents are https; say so rather than lean on Django's old default.
+    url = forms.URLField(required=False, assume_scheme="https")
+
+    class Meta:
+        model = ApprovedMaterial
+        fields = [
+            "title",
+            "document_number",
+            "version",
+            "file",
+            "url",
+            "therapeutic_area",
+            "products",
+            "approved_on",
+            "expires_on",
+            "use",
+        ]
+
+    def clean_file(self):
+        """Accepted by what the bytes are (PDF, PNG, JPEG), not by the file's name."""
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            self.instance.file_content_type = document_type(upload)
+        elif not upload:
+            self.instance.file_content_type = ""
+        return upload
+
+
 @admin.register(ApprovedMaterial)
 class ApprovedMaterialAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    # Links to approved documents are https; say so rather than lean on Django's old default.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    form = ApprovedMaterialForm
     list_display = [
         "title",
         "document_number",

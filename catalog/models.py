@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from msl_crm.uploads import private_storage
+
 
 class TherapeuticArea(models.Model):
     """A disease field the medical-affairs organisation works in, such as Oncology."""
@@ -110,7 +112,8 @@ class ApprovedMaterial(models.Model):
         max_length=40, help_text="The approval system's reference, e.g. MED-ONC-0042."
     )
     version = models.CharField(max_length=20)
-    file = models.FileField(upload_to="materials/", blank=True)
+    file = models.FileField(upload_to="materials/", storage=private_storage, blank=True)
+    file_content_type = models.CharField(max_length=60, blank=True, editable=False)
     url = models.URLField(blank=True)
     therapeutic_area = models.ForeignKey(
         TherapeuticArea, on_delete=models.PROTECT, related_name="materials"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("kols/", include("kols.urls")),
+    path("catalog/", include("catalog.urls")),
     path("interactions/", include("interactions.urls")),
     path("follow-ups/", include("interactions.follow_up_urls")),
     path("inquiries/", include("inquiries.urls")),
