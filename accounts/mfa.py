@@ -65,9 +65,8 @@ def recovery_codes_renew(*, user) -> list[str]:
 
 def mfa_verify(*, request, code: str) -> bool:
     """A second factor at sign-in: a code from the app or one recovery code (used up)."""
+    # Recovery codes are lower-case hex and app codes digits: one form fits both.
     device = match_token(request.user, code.strip().replace(" ", "").lower())
-    if device is None:
-        device = match_token(request.user, code.strip().replace(" ", ""))
     if device is None:
         _audit(request.user, "MFA code refused", None, None)
         return False

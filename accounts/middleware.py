@@ -6,6 +6,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.messages.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -45,8 +46,13 @@ class SessionLimitsMiddleware:
                 now - started > settings.SESSION_ABSOLUTE_TIMEOUT
             ):
                 logout(request)
-                messages.info(request, "Your session ended; please sign in again.")
-                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+                response = redirect(f"{reverse('accounts:login')}?next={request.path}")
+                # MessageMiddleware comes later in the chain and never sees this request:
+                # the message is stored here, in the fresh session or a cookie.
+                storage = default_storage(request)
+                storage.add(messages.INFO, "Your session ended; please sign in again.")
+                storage.update(response)
+                return response
             if now - seen > SEEN_RESOLUTION_SECONDS:
                 request.session[SESSION_SEEN] = now
         return self.get_response(request)

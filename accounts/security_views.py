@@ -10,7 +10,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -47,8 +48,12 @@ def _next(request) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def mfa_setup(request):
-    if mfa_enabled(request.user) and request.user.is_verified():
-        return redirect("accounts:security")
+    if mfa_enabled(request.user):
+        if request.user.is_verified():
+            return redirect("accounts:security")
+        # Only the second factor itself may replace it: a password alone must not enrol
+        # another authenticator.
+        return redirect(f"{reverse('accounts:mfa_verify')}?{urlencode({'next': _next(request)})}")
     device = pending_device(request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

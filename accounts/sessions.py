@@ -35,7 +35,8 @@ def sessions_of(user) -> list[UserSession]:
 
 def session_end(*, user, session_key: str) -> bool:
     ended, _ = UserSession.objects.filter(user=user, session_key=session_key).delete()
-    Session.objects.filter(session_key=session_key).delete()
+    if ended:  # only the user's own: another user's key must end nothing
+        Session.objects.filter(session_key=session_key).delete()
     return bool(ended)
 
 
