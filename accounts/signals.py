@@ -11,6 +11,7 @@ from django.dispatch import Signal, receiver
 
 from .models import User, UserSession
 from .sessions import session_started, sessions_end_all
+from .throttle import address_failed
 
 security_log = logging.getLogger("msl_crm.security")
 user_deactivated = Signal()  # sender=User, user=...
@@ -30,6 +31,8 @@ def _signed_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _sign_in_failed(sender, credentials, request=None, **kwargs):
+    if request is not None:
+        address_failed(request)
     security_log.warning(
         "sign-in refused username=%r address=%s",
         str(credentials.get("username", ""))[:150],

@@ -8,12 +8,20 @@ from django.views.decorators.http import require_http_methods
 from .access import home_url_name
 from .forms import ChangePasswordForm, LoginForm
 from .services import user_set_password
+from .signals import security_log
+from .throttle import address_blocked
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if address_blocked(request):
+            security_log.warning("sign-in refused: too many failures from this address")
+            return render(request, "accounts/locked_out.html", status=429)
+        return super().post(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):

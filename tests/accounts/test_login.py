@@ -122,3 +122,35 @@ def test_a_weak_new_password_is_refused_with_reasons(client, msl):
     assert b"at least 12 characters" in response.content
     msl.refresh_from_db()
     assert msl.check_password(DEFAULT_PASSWORD)
+
+
+@pytest.fixture
+def low_address_limit(settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.SIGN_IN_FAILURES_PER_ADDRESS = 6
+    yield settings.SIGN_IN_FAILURES_PER_ADDRESS
+    cache.clear()
+
+
+def test_one_address_spraying_many_usernames_is_paused(client, low_address_limit):
+    UserFactory(username="sarah", roles=[Role.MSL])
+    # Each username stays under axes' own per-username limit.
+    for number in range(low_address_limit):
+        sign_in(client, f"someone{number}", "guess", REMOTE_ADDR="203.0.113.50")
+
+    sprayer = sign_in(client, "sarah", DEFAULT_PASSWORD, REMOTE_ADDR="203.0.113.50")
+    colleague_elsewhere = sign_in(client, "sarah", DEFAULT_PASSWORD, REMOTE_ADDR="198.51.100.8")
+
+    assert sprayer.status_code == 429
+    assert b"Sign-in paused" in sprayer.content
+    assert colleague_elsewhere.status_code == 302
+
+
+def test_a_few_failures_from_a_shared_address_pause_nobody(client, low_address_limit):
+    UserFactory(username="sarah", roles=[Role.MSL])
+    for number in range(low_address_limit - 1):
+        sign_in(client, f"someone{number}", "guess", REMOTE_ADDR="203.0.113.51")
+
+    assert sign_in(client, "sarah", DEFAULT_PASSWORD, REMOTE_ADDR="203.0.113.51").status_code == 302
