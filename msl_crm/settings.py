@@ -298,7 +298,13 @@ DEMO_HISTORY_WEEKS = env.int("DEMO_HISTORY_WEEKS", default=26)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Times in UTC with the zone written, whatever the server's clock zone.
+    "formatters": {
+        "plain": {
+            "()": "msl_crm.logs.UTCFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},

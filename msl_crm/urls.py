@@ -26,3 +26,4 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("calendar/<str:token>.ics", interaction_views.calendar_feed, name="calendar_feed"),
 ]
+handler403 = "msl_crm.errors.permission_denied"
