@@ -6,8 +6,12 @@ other apps hold for it, such as API tokens."""
 import logging
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import Signal, receiver
+
+from compliance.models import AuditAction
+from compliance.services import audit_record
 
 from .models import User, UserSession
 from .sessions import session_started, sessions_end_all
@@ -20,6 +24,7 @@ user_deactivated = Signal()  # sender=User, user=...
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
     session_started(request, user)
+    _audit_sign_in(user, AuditAction.SIGN_IN, request)
     security_log.info("sign-in user=%s address=%s", user.pk, request.META.get("REMOTE_ADDR"))
 
 
@@ -33,6 +38,10 @@ def _signed_out(sender, request, user, **kwargs):
 def _sign_in_failed(sender, credentials, request=None, **kwargs):
     if request is not None:
         address_failed(request)
+    # A known account's refused sign-in is in its audit history; unknown names only in the log.
+    account = User.objects.filter(username=credentials.get("username", "")).first()
+    if account is not None:
+        _audit_sign_in(account, AuditAction.SIGN_IN_FAILED, request)
     security_log.warning(
         "sign-in refused username=%r address=%s",
         str(credentials.get("username", ""))[:150],
@@ -54,3 +63,13 @@ def _end_sessions_of_deactivated(sender, instance, created, **kwargs):
         sessions_end_all(user=instance)
         user_deactivated.send(sender=User, user=instance)
         security_log.info("deactivated user=%s: sessions ended", instance.pk)
+
+
+def _audit_sign_in(user, action, request) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=user if action == AuditAction.SIGN_IN else None,
+            action=action,
+            target=user,
+            reason=action.label,
+        )

@@ -15,6 +15,9 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", "Deleted"
     # Reading out personal data (an access request) is recorded like a change to it.
     EXPORT = "export", "Exported"
+    # Security events about a user: recorded against the user's account.
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in refused"
 
 
 class AppendOnlyError(Exception):

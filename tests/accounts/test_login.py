@@ -154,3 +154,18 @@ def test_a_few_failures_from_a_shared_address_pause_nobody(client, low_address_l
         sign_in(client, f"someone{number}", "guess", REMOTE_ADDR="203.0.113.51")
 
     assert sign_in(client, "sarah", DEFAULT_PASSWORD, REMOTE_ADDR="203.0.113.51").status_code == 302
+
+
+def test_sign_ins_and_refused_sign_ins_are_in_the_account_audit_history(client):
+    sarah = UserFactory(username="sarah", roles=[Role.MSL])
+    sign_in(client, "sarah", "guess")
+    sign_in(client, "nobody-by-that-name", "guess")
+    sign_in(client, "sarah", DEFAULT_PASSWORD)
+
+    history = AuditEntry.objects.filter(object_id=str(sarah.pk), content_type__model="user")
+
+    assert list(history.order_by("sequence").values_list("action", flat=True)) == [
+        "sign_in_failed",
+        "sign_in",
+    ]
+    assert history.get(action="sign_in").actor_user_id == sarah.pk

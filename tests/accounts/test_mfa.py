@@ -74,6 +74,7 @@ def shown_recovery_codes(response) -> list[str]:
 def audit_reasons(user) -> list[str]:
     return list(
         AuditEntry.objects.filter(object_id=str(user.pk))
+        .exclude(action__in=["sign_in", "sign_in_failed"])
         .order_by("sequence")
         .values_list("reason", flat=True)
     )
