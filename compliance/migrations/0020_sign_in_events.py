@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('compliance', '0019_alter_violation_field'),
+        ("compliance", "0019_alter_violation_field"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('create', 'Created'), ('update', 'Changed'), ('delete', 'Deleted'), ('export', 'Exported'), ('sign_in', 'Signed in'), ('sign_in_failed', 'Sign-in refused')], editable=False, max_length=16),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "Created"),
+                    ("update", "Changed"),
+                    ("delete", "Deleted"),
+                    ("export", "Exported"),
+                    ("sign_in", "Signed in"),
+                    ("sign_in_failed", "Sign-in refused"),
+                ],
+                editable=False,
+                max_length=16,
+            ),
         ),
     ]
