@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "events",
     "today",
     "api",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +98,11 @@ MIDDLEWARE = [
     # Axes must come last so it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The benchmark reads each response's server time and query count (msl_crm/timing.py).
+SERVER_TIMING = env.bool("SERVER_TIMING", default=False)
+if SERVER_TIMING:
+    MIDDLEWARE.insert(0, "msl_crm.timing.ServerTimingMiddleware")
 
 ROOT_URLCONF = "msl_crm.urls"
 WSGI_APPLICATION = "msl_crm.wsgi.application"

@@ -12,6 +12,8 @@ admin.site.site_url = "/today/"
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    # Before the admin's own URLs, so its sign-in gets the per-address pause too.
+    path("admin/login/", account_views.admin_login),
     path("admin/", admin.site.urls),
     path("kols/", include("kols.urls")),
     path("catalog/", include("catalog.urls")),
@@ -24,6 +26,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("today/", include("today.urls")),
     path("api/", include("api.urls")),
+    path("bench/", include("bench.urls")),
     path("calendar/<str:token>.ics", interaction_views.calendar_feed, name="calendar_feed"),
 ]
 handler403 = "msl_crm.errors.permission_denied"

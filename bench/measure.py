@@ -1,0 +1,225 @@
+"""Measure the key pages of a running server: p50/p95 server time (from its Server-Timing
+header) and query count, each as a ratio to a floor page measured in the same run."""
+
+import datetime as dt
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import User
+from api.services import token_create
+from kols.models import KOL
+from reports.services import last_complete_week, trend_report_build
+
+from .generate import BENCH_PASSWORD, PREFIX
+
+SERVER_TIME = re.compile(r"app;dur=([0-9.]+)")
+
+
+@dataclass
+class Figure:
+    name: str
+    role: str
+    samples_ms: list[float] = field(default_factory=list)
+    queries: set[int] = field(default_factory=set)
+    statuses: set[int] = field(default_factory=set)
+
+    def p(self, quantile: float) -> float:
+        ordered = sorted(self.samples_ms)
+        if len(ordered) == 1:
+            return ordered[0]
+        index = quantile * (len(ordered) - 1)
+        low = int(index)
+        high = min(low + 1, len(ordered) - 1)
+        return ordered[low] + (ordered[high] - ordered[low]) * (index - low)
+
+    def summary(self, floor: "Figure | None") -> dict:
+        p50, p95 = self.p(0.5), self.p(0.95)
+        return {
+            "page": self.name,
+            "role": self.role,
+            "requests": len(self.samples_ms),
+            "p50_ms": round(p50, 2),
+            "p95_ms": round(p95, 2),
+            "queries": max(self.queries) if self.queries else None,
+            "statuses": sorted(self.statuses),
+            "p95_vs_floor": round(p95 / floor.p(0.95), 2) if floor else 1.0,
+        }
+
+
+class Transport:
+    """A signed-in browser: `requests` against a URL, or Django's test client in-process."""
+
+    def __init__(self, base_url: str | None, client=None):
+        self.base_url = base_url
+        if client is not None:
+            self.client = client
+        else:
+            import requests
+
+            self.client = requests.Session()
+
+    def get(self, path, headers=None):
+        if self.base_url:
+            response = self.client.get(self.base_url + path, headers=headers or {})
+            return response.status_code, response.headers, response.text
+        response = self.client.get(path, headers=headers or {})
+        return response.status_code, response.headers, response.content.decode()
+
+    def post(self, path, data, headers=None):
+        if self.base_url:
+            response = self.client.post(
+                self.base_url + path, data=data, headers=headers or {}, allow_redirects=False
+            )
+            return response.status_code, response.headers, response.text
+        response = self.client.post(path, data, headers=headers or {})
+        return response.status_code, response.headers, response.content.decode()
+
+    def csrf(self, path) -> str:
+        _, _, body = self.get(path)
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        return found.group(1) if found else ""
+
+    def sign_in(self, username: str) -> None:
+        token = self.csrf("/accounts/login/")
+        status, _, _ = self.post(
+            "/accounts/login/",
+            {"username": username, "password": BENCH_PASSWORD, "csrfmiddlewaretoken": token},
+            headers={"Referer": (self.base_url or "http://testserver") + "/accounts/login/"},
+        )
+        if status != 302:
+            raise RuntimeError(f"{username} could not sign in (HTTP {status}).")
+
+
+def _record(figure: Figure, status: int, headers, wall_ms: float) -> None:
+    figure.statuses.add(status)
+    timing = SERVER_TIME.search(headers.get("Server-Timing", ""))
+    figure.samples_ms.append(float(timing.group(1)) if timing else wall_ms)
+    if headers.get("X-Query-Count"):
+        figure.queries.add(int(headers["X-Query-Count"]))
+
+
+def _timed(call, *args, **kwargs):
+    began = time.perf_counter()
+    status, headers, body = call(*args, **kwargs)
+    return status, headers, body, (time.perf_counter() - began) * 1000
+
+
+def run(*, base_url: str | None, requests_per_page: int, make_client=None) -> dict:
+    """Every figure of the benchmark; `make_client` gives in-process clients (tests)."""
+    msl = User.objects.get(username=f"{PREFIX}-msl-000")
+    kol = KOL.objects.filter(territory__assignees=msl).order_by("pk").first()
+    surname = re.sub(r"\d+$", "", kol.last_name)
+    _, api_key = token_create(user=msl, name="Benchmark", days=1)
+    plan = [
+        ("floor", "msl", "GET", "/bench/floor/"),
+        ("/today/", "msl", "GET", "/today/"),
+        ("/kols/ search", "msl", "GET", f"/kols/?q={surname}"),
+        ("KOL briefing", "msl", "GET", f"/kols/{kol.pk}/"),
+        ("/interactions/", "msl", "GET", "/interactions/"),
+        ("log an interaction (POST)", "msl", "POST", "/interactions/new/"),
+        ("/inquiries/ queue", "medinfo", "GET", "/inquiries/"),
+        ("/reports/ dashboard", "manager-00", "GET", "/reports/"),
+        ("API /api/v1/interactions/", "msl (token)", "API", "/api/v1/interactions/"),
+    ]
+    sessions = {}
+    for role in ("msl", "medinfo", "manager-00"):
+        transport = Transport(base_url, make_client() if make_client else None)
+        transport.sign_in(f"{PREFIX}-{role if role != 'msl' else 'msl-000'}")
+        sessions[role] = transport
+    api = Transport(base_url, make_client() if make_client else None)
+    figures = []
+    for name, role, method, path in plan:
+        figure = Figure(name, role)
+        transport = api if method == "API" else sessions[role]
+        for attempt in range(requests_per_page + 2):  # two warm-ups, not counted
+            if method == "POST":
+                token = transport.csrf(path)
+                when = timezone.localtime() - dt.timedelta(hours=1)
+                data = {
+                    "csrfmiddlewaretoken": token,
+                    "kols": kol.pk,
+                    "type": "one_to_one",
+                    "channel": "phone",
+                    "occurred_at": when.strftime("%Y-%m-%dT%H:%M"),
+                    "duration_minutes": 30,
+                    "notes": "Benchmark call about recent data.",
+                }
+                referer = {"Referer": (base_url or "http://testserver") + path}
+                result = _timed(transport.post, path, data, headers=referer)
+            elif method == "API":
+                result = _timed(transport.get, path, headers={"Authorization": f"Bearer {api_key}"})
+            else:
+                result = _timed(transport.get, path)
+            status, headers, _, wall = result
+            if attempt >= 2:
+                _record(figure, status, headers, wall)
+        figures.append(figure)
+    floor = figures[0]
+    return {
+        "pages": [figure.summary(None if figure is floor else floor) for figure in figures],
+        "trend_report": trend_report_figures(),
+        "database": connection.vendor,
+        "measured_at": timezone.now().isoformat(),
+    }
+
+
+def trend_report_figures() -> dict:
+    """The weekly task over all the data against one raw GROUP BY of the same weeks."""
+    week = last_complete_week()
+    start = timezone.make_aware(dt.datetime.combine(week - dt.timedelta(weeks=8), dt.time()))
+    end = timezone.make_aware(dt.datetime.combine(week + dt.timedelta(weeks=1), dt.time()))
+    bucket = (
+        "date_trunc('week', created_at)"
+        if connection.vendor == "postgresql"
+        else "strftime('%%Y-%%W', created_at)"
+    )
+    sql = (
+        f"SELECT topic_id, {bucket}, COUNT(*) FROM interactions_insight "  # noqa: S608 - no input
+        "WHERE created_at >= %s AND created_at < %s GROUP BY 1, 2"
+    )
+    began = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [start, end])
+        cursor.fetchall()
+    raw_ms = (time.perf_counter() - began) * 1000
+    began = time.perf_counter()
+    trend_report_build(week)
+    task_ms = (time.perf_counter() - began) * 1000
+    return {
+        "task_ms": round(task_ms, 1),
+        "raw_group_by_ms": round(raw_ms, 1),
+        "ratio": round(task_ms / raw_ms, 2) if raw_ms else None,
+    }
+
+
+def write(results: dict, out: Path, *, machine: str) -> tuple[Path, Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    results = {**results, "machine": machine}
+    json_path = out / "bench.json"
+    json_path.write_text(json.dumps(results, indent=2))
+    lines = [
+        f"Measured {results['measured_at'][:16]} on {machine} ({results['database']}).",
+        "",
+        "| page | role | p50 ms | p95 ms | p95 x floor | queries |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for row in results["pages"]:
+        lines.append(
+            f"| {row['page']} | {row['role']} | {row['p50_ms']} | {row['p95_ms']} | "
+            f"{row['p95_vs_floor']} | {row['queries']} |"
+        )
+    trend = results["trend_report"]
+    lines += [
+        "",
+        f"Weekly trend-report task: {trend['task_ms']} ms; one raw GROUP BY of the same weeks: "
+        f"{trend['raw_group_by_ms']} ms (x {trend['ratio']}).",
+    ]
+    md_path = out / "bench.md"
+    md_path.write_text("\n".join(lines) + "\n")
+    return json_path, md_path

@@ -1,0 +1,122 @@
+"""The benchmark's generator and measuring command at a tiny scale, so they cannot rot."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count, F
+from django.test import Client
+
+from accounts.models import Team, Territory, User
+from bench.generate import Counts, generate
+from bench.measure import run, write
+from catalog import demo as catalog_demo
+from inquiries.models import MedicalInquiry
+from interactions.models import FollowUp, Insight, Interaction, InteractionStatus
+from kols.models import KOL, Institution
+from reports.models import InsightRollup
+
+pytestmark = pytest.mark.django_db
+SCALE = 0.002
+
+
+@pytest.fixture
+def bench_data(capsys):
+    call_command("seed_bench", "--scale", str(SCALE))
+    return Counts.at(SCALE)
+
+
+def test_the_generator_makes_the_counts_of_its_scale(bench_data):
+    counts = bench_data
+    assert User.objects.filter(username__startswith="bench-msl-").count() == counts.msls
+    assert Team.objects.filter(name__startswith="Bench team").count() == counts.teams
+    assert Institution.objects.filter(name__startswith="Bench ").count() == counts.institutions
+    assert KOL.objects.count() == counts.kols
+    assert Interaction.objects.count() == counts.interactions
+    assert Insight.objects.count() == counts.insights
+    assert MedicalInquiry.objects.count() == counts.inquiries
+    assert FollowUp.objects.count() == counts.follow_ups
+    assert InsightRollup.objects.exists()
+
+
+def test_the_data_keeps_the_apps_invariants(bench_data):
+    # Every MSL covers a territory of a team, and meets only KOLs of their territories.
+    assert not Territory.objects.filter(code__startswith="BN-", assignees=None).exists()
+    outside = Interaction.objects.exclude(kols__territory__assignees=F("owner"))
+    assert not outside.exists()
+    # Insights come from a KOL who attended, by the interaction's owner, after it happened.
+    insights = Insight.objects.select_related("interaction")
+    for insight in insights[:200]:
+        assert insight.author_id == insight.interaction.owner_id
+        assert insight.interaction.kols.filter(pk=insight.kol_id).exists()
+        assert insight.created_at > insight.interaction.occurred_at
+    # Submitted and locked interactions carry their submission time; drafts only recently.
+    logged = Interaction.objects.filter(status__in=["submitted", "locked"])
+    assert not logged.filter(first_submitted_at__isnull=True).exists()
+    old_drafts = Interaction.objects.filter(
+        status=InteractionStatus.DRAFT,
+        occurred_at__lt=dt.datetime.now(dt.UTC) - dt.timedelta(days=8),
+    )
+    assert not old_drafts.exists()
+    # Three years of history, with every inquiry's deadline after it was asked.
+    span = Interaction.objects.order_by("occurred_at")
+    assert (span.last().occurred_at - span.first().occurred_at).days > 365 * 2.5
+    assert not any(i.deadline < i.requested_at.date() for i in MedicalInquiry.objects.all())
+
+
+def test_the_same_seed_makes_the_same_data(db):
+    catalog_demo.seed(type("Out", (), {"write": lambda *a: None})())
+    generate(SCALE, seed=7)
+    first = list(
+        Insight.objects.values("topic__name").annotate(n=Count("pk")).order_by("topic__name")
+    )
+    Insight.objects.all().delete()
+    FollowUp.objects.all().delete()
+    MedicalInquiry.objects.all().delete()
+    Interaction.objects.all().delete()
+    KOL.objects.all().delete()
+    Institution.objects.all().delete()
+    Territory.objects.all().delete()
+    Team.objects.all().delete()
+    User.objects.all().delete()
+    generate(SCALE, seed=7)
+    again = list(
+        Insight.objects.values("topic__name").annotate(n=Count("pk")).order_by("topic__name")
+    )
+    assert first == again
+
+
+def test_seeding_twice_is_refused(bench_data):
+    with pytest.raises(CommandError, match="already here"):
+        call_command("seed_bench", "--scale", str(SCALE))
+
+
+def test_the_bench_measures_every_page_with_its_queries(bench_data, settings, tmp_path):
+    settings.MIDDLEWARE = ["msl_crm.timing.ServerTimingMiddleware", *settings.MIDDLEWARE]
+
+    results = run(base_url=None, requests_per_page=2, make_client=Client)
+    json_path, md_path = write(results, tmp_path, machine="test")
+
+    pages = {row["page"]: row for row in results["pages"]}
+    assert set(pages) == {
+        "floor",
+        "/today/",
+        "/kols/ search",
+        "KOL briefing",
+        "/interactions/",
+        "log an interaction (POST)",
+        "/inquiries/ queue",
+        "/reports/ dashboard",
+        "API /api/v1/interactions/",
+    }
+    for row in pages.values():
+        assert row["requests"] == 2
+        assert row["queries"] is not None
+        assert row["queries"] >= 1
+        assert row["p95_ms"] >= row["p50_ms"] > 0
+    assert pages["log an interaction (POST)"]["statuses"] == [302]
+    assert all(row["statuses"] == [200] for name, row in pages.items() if "POST" not in name)
+    assert results["trend_report"]["task_ms"] > 0
+    assert json.loads(json_path.read_text())["machine"] == "test"
+    assert "| /today/ | msl |" in md_path.read_text()
