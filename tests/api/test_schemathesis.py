@@ -4,7 +4,9 @@ error, and every documented response must match the schema."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -26,8 +28,20 @@ EXAMPLES_PER_OPERATION = 8
 application = get_wsgi_application()
 
 
+@pytest.fixture
+def _connections_kept():
+    """The WSGI app would close the database connection after each request, and with it
+    the test's transaction on PostgreSQL; Django's own test client holds it open the same
+    way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(params=ROLES)
-def api_schema(request, db, organisation, msl):
+def api_schema(request, db, _connections_kept, organisation, msl):
     """The schema as the role's token fetches it, with records in scope to find."""
     kol = KOLFactory(territory=organisation["boston"])
     interaction = InteractionFactory(owner=msl, kols=[kol])
