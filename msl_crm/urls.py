@@ -12,8 +12,6 @@ admin.site.site_url = "/today/"
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
-    # Before the admin's own URLs, so its sign-in gets the per-address pause too.
-    path("admin/login/", account_views.admin_login),
     path("admin/", admin.site.urls),
     path("kols/", include("kols.urls")),
     path("catalog/", include("catalog.urls")),
