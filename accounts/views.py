@@ -1,3 +1,5 @@
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -22,6 +24,20 @@ class LoginView(auth_views.LoginView):
             security_log.warning("sign-in refused: too many failures from this address")
             return render(request, "accounts/locked_out.html", status=429)
         return super().post(request, *args, **kwargs)
+
+
+def paused_when_address_blocked(login_view):
+    """Another sign-in page (the admin's) paused like ours for an address spraying
+    usernames."""
+
+    @wraps(login_view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "POST" and address_blocked(request):
+            security_log.warning("admin sign-in refused: too many failures from this address")
+            return render(request, "accounts/locked_out.html", status=429)
+        return login_view(request, *args, **kwargs)
+
+    return wrapped
 
 
 class LogoutView(auth_views.LogoutView):

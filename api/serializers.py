@@ -106,6 +106,7 @@ class InsightSerializer(serializers.ModelSerializer):
 class InteractionSerializer(serializers.ModelSerializer):
     insights = InsightSerializer(many=True, read_only=True)
     notes = serializers.SerializerMethodField()
+    objectives = serializers.SerializerMethodField()
 
     class Meta:
         model = Interaction
@@ -135,6 +136,14 @@ class InteractionSerializer(serializers.ModelSerializer):
         """Null where the firewall keeps notes from the reader."""
         return (
             interaction.notes
+            if may_see(_reader(self), NOTES, author_id=interaction.owner_id)
+            else None
+        )
+
+    def get_objectives(self, interaction) -> str | None:
+        """Null with the notes: the page shows the objectives only to those who read notes."""
+        return (
+            interaction.objectives
             if may_see(_reader(self), NOTES, author_id=interaction.owner_id)
             else None
         )
@@ -213,6 +222,12 @@ class FollowUpCreateSerializer(serializers.Serializer):
 
 class InquirySerializer(serializers.ModelSerializer):
     question = serializers.SerializerMethodField()
+    # Who asked, about which product and topic, and from which interaction: restricted with
+    # the question, as on the pages.
+    kol = serializers.SerializerMethodField()
+    product = serializers.SerializerMethodField()
+    topic = serializers.SerializerMethodField()
+    interaction = serializers.SerializerMethodField()
 
     class Meta:
         model = MedicalInquiry
@@ -237,6 +252,21 @@ class InquirySerializer(serializers.ModelSerializer):
         """Null for an off-label inquiry the firewall keeps from the reader."""
         return inquiry.question if content_visible(_reader(self), inquiry) else None
 
+    def _shown(self, inquiry, value):
+        return value if content_visible(_reader(self), inquiry) else None
+
+    def get_kol(self, inquiry) -> int | None:
+        return self._shown(inquiry, inquiry.kol_id)
+
+    def get_product(self, inquiry) -> int | None:
+        return self._shown(inquiry, inquiry.product_id)
+
+    def get_topic(self, inquiry) -> int | None:
+        return self._shown(inquiry, inquiry.topic_id)
+
+    def get_interaction(self, inquiry) -> int | None:
+        return self._shown(inquiry, inquiry.interaction_id)
+
 
 class SafetyReportSerializer(serializers.ModelSerializer):
     class Meta:
@@ -259,6 +289,20 @@ class SafetyReportSerializer(serializers.ModelSerializer):
 
 
 class TrendReportSerializer(serializers.ModelSerializer):
+    data = serializers.SerializerMethodField()
+
     class Meta:
         model = TrendReport
         fields = ["id", "week", "generated_at", "baseline_weeks", "method", "data"]
+
+    def get_data(self, report) -> dict:
+        """The stored report; its emerging topics' quotes only where the firewall shows
+        quotes, as on the report's page."""
+        if may_see(_reader(self), QUOTES):
+            return report.data
+        data = dict(report.data)
+        data["emerging"] = [
+            {key: value for key, value in row.items() if key != "quotes"}
+            for row in report.data.get("emerging", [])
+        ]
+        return data

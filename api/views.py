@@ -2,7 +2,7 @@
 apps' selectors; writes go through the apps' services."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -15,7 +15,9 @@ from accounts.access import may_open
 from accounts.roles import Role
 from accounts.scoping import scope_for_user, sees_everything
 from catalog.models import ApprovedMaterial, InsightTopic, Product, TherapeuticArea
+from compliance.firewall import OFF_LABEL_INQUIRIES, may_see
 from compliance.models import SafetyReport
+from inquiries.models import MedicalInquiry
 from inquiries.selectors import inquiries_visible_to
 from interactions.filters import InteractionFilter
 from interactions.models import FollowUp, Insight
@@ -196,10 +198,26 @@ class FollowUpViewSet(mixins.CreateModelMixin, ReadOnly):
         return Response(self.get_serializer(follow_up).data)
 
 
+class InquiryFilter(filters.FilterSet):
+    class Meta:
+        model = MedicalInquiry
+        fields = ["status", "urgency", "product", "kol", "off_label"]
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        user = self.request.user
+        restricted = not may_see(user, OFF_LABEL_INQUIRIES)
+        if restricted and any(self.form.cleaned_data.get(name) for name in ("kol", "product")):
+            # The KOL and product of an off-label inquiry are hidden from this reader: a
+            # filter on them must not tell which off-label inquiries concern them.
+            queryset = queryset.filter(Q(off_label=False) | Q(raised_by=user))
+        return queryset
+
+
 class InquiryViewSet(ReadOnly):
     section = "inquiries"
     serializer_class = serializers.InquirySerializer
-    filterset_fields = ["status", "urgency", "product", "kol", "off_label"]
+    filterset_class = InquiryFilter
 
     def get_queryset(self):
         return inquiries_visible_to(self.request.user).order_by("-pk")

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import Role
 from compliance.audit_chain import stored_snapshot
 from compliance.engine import records_refusals, screen
 from compliance.models import CertificationSource, CheckedText, ProductCertification
@@ -101,6 +102,9 @@ def event_meeting_plan(
 ) -> EventMeeting:
     """A KOL meeting at the event becomes the MSL's planned interaction, which shows in
     their agenda and calendar feed and is logged like any other."""
+    if not actor.has_role(Role.MSL):
+        # As on the interaction form and the API: only MSLs log interactions.
+        raise PermissionDenied("Only MSLs plan KOL meetings.")
     if event.is_internal:
         raise ValidationError("KOL meetings are planned at external events.")
     day = timezone.localtime(planned_at).date()

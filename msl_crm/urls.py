@@ -8,6 +8,8 @@ admin.site.site_header = "MSL CRM administration"
 admin.site.site_title = "MSL CRM admin"
 # "View site" from the admin opens the product, not "/", which sends role-less admins back here.
 admin.site.site_url = "/today/"
+# The admin's sign-in gets the per-address pause of ours (before admin.site.urls is read).
+admin.site.login = account_views.paused_when_address_blocked(admin.site.login)
 
 urlpatterns = [
     path("", account_views.home, name="home"),
