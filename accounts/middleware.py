@@ -31,16 +31,18 @@ OPEN_PREFIXES = (
 
 class SessionLimitsMiddleware:
     """Ends a session idle for SESSION_IDLE_TIMEOUT seconds, or older than
-    SESSION_ABSOLUTE_TIMEOUT, whatever the cookie says."""
+    SESSION_ABSOLUTE_TIMEOUT, whatever the cookie says; a session from before sign-in
+    recorded its start (and its MFA step) is ended too."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and SESSION_STARTED in request.session:
+        if user is not None and user.is_authenticated:
             now = time.time()
-            started = request.session[SESSION_STARTED]
+            # A session without a recorded start (made before these limits) counts as too old.
+            started = request.session.get(SESSION_STARTED, 0)
             seen = request.session.get(SESSION_SEEN, started)
             if now - seen > settings.SESSION_IDLE_TIMEOUT or (
                 now - started > settings.SESSION_ABSOLUTE_TIMEOUT

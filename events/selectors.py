@@ -80,7 +80,9 @@ def event_get_for_user(*, user, pk) -> Event:
 
 
 def event_expected_kols(event: Event, user) -> list[ExpectedKOL]:
-    return list(event.expected_kols.select_related("kol__institution"))
+    return list(
+        event.expected_kols.filter(kol__erased_at__isnull=True).select_related("kol__institution")
+    )
 
 
 def event_meetings(event: Event, user) -> list[EventMeeting]:

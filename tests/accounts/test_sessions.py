@@ -326,3 +326,16 @@ def test_changing_the_password_ends_the_other_sessions_but_not_this_one(msl):
     assert response.status_code == 302
     assert current.get("/today/").status_code == 200
     assert sent_to_login(other.get("/today/"), "/today/")
+
+
+def test_a_session_from_before_the_limits_were_recorded_is_ended(client, msl):
+    client.force_login(msl)
+    session = client.session
+    for key in ("_signed_in_at", "_last_seen_at", "_mfa_step"):
+        session.pop(key, None)
+    session.save()
+
+    response = client.get("/today/")
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
