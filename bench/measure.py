@@ -64,9 +64,16 @@ class Transport:
 
             self.client = requests.Session()
 
+    def _plain_cookies(self):
+        # Production cookies are Secure; on the loopback the benchmark talks plain HTTP, so
+        # the client (not the server) drops the flag to keep its session.
+        for cookie in self.client.cookies:
+            cookie.secure = False
+
     def get(self, path, headers=None):
         if self.base_url:
             response = self.client.get(self.base_url + path, headers=headers or {})
+            self._plain_cookies()
             return response.status_code, response.headers, response.text
         response = self.client.get(path, headers=headers or {})
         return response.status_code, response.headers, response.content.decode()
@@ -76,6 +83,7 @@ class Transport:
             response = self.client.post(
                 self.base_url + path, data=data, headers=headers or {}, allow_redirects=False
             )
+            self._plain_cookies()
             return response.status_code, response.headers, response.text
         response = self.client.post(path, data, headers=headers or {})
         return response.status_code, response.headers, response.content.decode()
