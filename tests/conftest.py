@@ -1,4 +1,5 @@
-"""Fixed personas, as in the product: two MSLs in different teams, the first one's manager,
+"""Fixed personas, with fixed names (a random name could match a KOL's that a test
+expects to be hidden), as in the product: two MSLs in different teams, the first one's manager,
 Medical Information, Compliance, a stakeholder viewer and an administrator."""
 
 import os
@@ -33,27 +34,38 @@ def msl(db):
 
 @pytest.fixture
 def msl2(db):
-    return UserFactory(username="msl2", roles=[Role.MSL])
+    return UserFactory(username="msl2", first_name="Sam", last_name="Secondly", roles=[Role.MSL])
 
 
 @pytest.fixture
 def manager(db):
-    return UserFactory(username="manager", roles=[Role.MANAGER])
+    return UserFactory(
+        username="manager", first_name="Morgan", last_name="Managerton", roles=[Role.MANAGER]
+    )
 
 
 @pytest.fixture
 def medinfo(db):
-    return UserFactory(username="medinfo", roles=[Role.MEDICAL_INFORMATION])
+    return UserFactory(
+        username="medinfo",
+        first_name="Mina",
+        last_name="Infoworth",
+        roles=[Role.MEDICAL_INFORMATION],
+    )
 
 
 @pytest.fixture
 def compliance_user(db):
-    return UserFactory(username="compliance", roles=[Role.COMPLIANCE])
+    return UserFactory(
+        username="compliance", first_name="Cole", last_name="Checkley", roles=[Role.COMPLIANCE]
+    )
 
 
 @pytest.fixture
 def viewer(db):
-    return UserFactory(username="viewer", roles=[Role.VIEWER])
+    return UserFactory(
+        username="viewer", first_name="Vic", last_name="Viewerly", roles=[Role.VIEWER]
+    )
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ def work(organisation, msl, msl2, week):
     """Last week: msl (the manager's team) 5 insights on long-term outcomes, msl2 (another
     team) 7 on it and 4 on dosing; the week before, msl 2 on long-term outcomes. Rollups
     counted, as the nightly task would."""
-    kol_boston = KOLFactory(last_name="Alvarez", territory=organisation["boston"])
+    kol_boston = KOLFactory(last_name="Quibblesworth", territory=organisation["boston"])
     kol_bay = KOLFactory(last_name="Okafor", territory=organisation["bay_area"])
     outcomes = InsightTopicFactory(
         name="Long-term outcomes", parent=InsightTopicFactory(name="Efficacy")
@@ -214,7 +214,7 @@ def test_a_stored_report_shows_quotes_to_roles_that_may_see_them(client, persona
     for quote in QUOTES:
         assert f"“{quote}”" in page
     assert "Quotes are not shown to your role." not in page
-    assert "Alvarez" not in page
+    assert "Quibblesworth" not in page
     assert "Okafor" not in page
 
 
