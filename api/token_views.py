@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -10,6 +11,8 @@ from compliance.forms import add_service_error
 
 from .models import ApiToken
 from .services import MAX_TOKEN_DAYS, token_create, token_revoke
+
+PAGE_SIZE = 20
 
 
 class TokenForm(forms.Form):
@@ -38,7 +41,10 @@ def tokens(request):
     context = {
         "form": form,
         "new_key": new_key,
-        "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at")[:50],
+        "page": Paginator(
+            ApiToken.objects.filter(user=request.user).order_by("-created_at", "-pk"), PAGE_SIZE
+        ).get_page(request.GET.get("page")),
+        "query_string": "",
     }
     return render(request, "api/tokens.html", context)
 

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from api.models import ApiToken, token_hash
+from api.services import token_create
 from compliance.models import AuditAction, AuditEntry
 
 from .conftest import bearer
@@ -159,3 +160,17 @@ def test_tokens_page_needs_login(db):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_token_list_pages_so_every_token_can_be_revoked(client, msl):
+    for number in range(21):
+        token_create(user=msl, name=f"Integration {number:02d}", days=30)
+    client.force_login(msl)
+
+    first = client.get("/api/tokens/").content.decode()
+    second = client.get("/api/tokens/?page=2").content.decode()
+
+    assert "Integration 20" in first
+    assert "Page 1 of 2" in first
+    assert "Integration 00" in second
+    assert "Integration 00" not in first
