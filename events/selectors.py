@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.models import Group
 from django.db.models import (
     Count,
     DecimalField,
@@ -242,19 +243,29 @@ def training_status(user, *, today: dt.date) -> list[TrainingStatus]:
     return sorted(rows, key=lambda row: (order[row.state], row.valid_until or today))
 
 
-def adverse_event_training_lapsed(user, *, today: dt.date) -> bool:
-    """Does a required adverse-event-reporting training of one of the user's roles lack a
-    completion valid today? One query, run on every page for the warning banner."""
-    if not user.is_authenticated or not user.role_names:
-        return False
+def adverse_event_training_lapsed_flag(today: dt.date) -> Exists:
+    """Over an outer user row: does a required adverse-event-reporting training of one of
+    the user's roles lack a completion valid today? Read with the user on every request
+    (accounts.backends) for the warning banner."""
+    user = OuterRef(OuterRef("pk"))
+    roles = Group.objects.filter(user=user).values("name")
     valid = LearningRecord.objects.filter(
         user=user, requirement=OuterRef("pk"), expires_on__gte=today
     )
+    return Exists(
+        TrainingRequirement.objects.filter(
+            active=True, is_adverse_event_reporting=True, role__in=roles
+        ).exclude(Exists(valid))
+    )
+
+
+def adverse_event_training_lapsed(user, *, today: dt.date) -> bool:
+    if not user.is_authenticated:
+        return False
     return (
-        requirements_for(user)
-        .filter(is_adverse_event_reporting=True)
-        .exclude(Exists(valid))
-        .exists()
+        User.objects.filter(pk=user.pk)
+        .values_list(adverse_event_training_lapsed_flag(today), flat=True)
+        .get()
     )
 
 
