@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
+from .config import compliance_config
 from .models import (
     CheckedText,
     MatchKind,
@@ -196,7 +197,7 @@ def validate_term(term: RestrictedTerm) -> None:
 
 
 def active_terms() -> list[RestrictedTerm]:
-    return list(RestrictedTerm.objects.filter(is_active=True))
+    return compliance_config().active_terms
 
 
 TIMEOUT_MESSAGE = (

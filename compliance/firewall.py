@@ -2,7 +2,7 @@
 they did not write? Configured per role in FirewallRule rows (admin), read once per user
 object, enforced by the selectors of the apps that hold the content."""
 
-from .models import FirewallRule
+from .config import compliance_config
 
 NOTES = "notes"
 QUOTES = "quotes"
@@ -56,7 +56,7 @@ def _sights(user) -> frozenset[str]:
     cached = getattr(user, "_firewall_sights", None)
     if cached is None:
         roles = set(user.role_names)
-        stored = {rule.role: rule for rule in FirewallRule.objects.filter(role__in=roles)}
+        stored = compliance_config().firewall_rules
         sights = set()
         for role in roles:
             rule = stored.get(role)

@@ -1,0 +1,62 @@
+"""The compliance configuration is cached between requests; every change must still be seen
+by the next read, and a change that is rolled back must never be seen."""
+
+import pytest
+from django.db import transaction
+
+from compliance.config import compliance_config
+from compliance.engine import active_terms
+from compliance.models import CompliancePolicy, FirewallRule, RestrictedTerm
+
+
+class Refused(Exception):
+    pass
+
+
+def test_a_second_read_asks_the_database_nothing(db, django_assert_num_queries):
+    CompliancePolicy.current()
+    with transaction.atomic():
+        pass
+    compliance_config()
+    with django_assert_num_queries(0):
+        assert compliance_config().policy is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_change_is_read_at_once_and_then_from_the_cache(django_assert_num_queries):
+    compliance_config()
+    RestrictedTerm.objects.create(pattern="cures everything", severity="block")
+    assert [term.pattern for term in active_terms()] == ["cures everything"]
+    with django_assert_num_queries(0):
+        assert [term.pattern for term in active_terms()] == ["cures everything"]
+
+    term = RestrictedTerm.objects.get()
+    term.is_active = False
+    term.save()
+    assert active_terms() == []
+    term.delete()
+    assert active_terms() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_change_never_reaches_the_cache():
+    policy = CompliancePolicy.current()
+    original = policy.lock_window_hours
+    with pytest.raises(Refused), transaction.atomic():
+        policy.lock_window_hours = original + 5
+        policy.save()
+        # Inside the transaction its own change is what it reads.
+        assert CompliancePolicy.current().lock_window_hours == original + 5
+        raise Refused
+    assert CompliancePolicy.current().lock_window_hours == original
+    assert CompliancePolicy.current().lock_window_hours == original
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_firewall_change_applies_to_the_next_request(client, viewer, msl):
+    from compliance.firewall import NOTES, may_see
+    from accounts.backends import user_with_roles
+
+    assert not may_see(user_with_roles(viewer.pk), NOTES)
+    FirewallRule.objects.update_or_create(role="Viewer", defaults={"may_see_notes": True})
+    assert may_see(user_with_roles(viewer.pk), NOTES)
