@@ -6,11 +6,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from kols.models import KOL
 
+from .config import compliance_config
 from .engine import RuleRefusal, records_refusals, rule_violations_record
 from .models import (
     OPEN_PAYMENTS_NATURE,
@@ -51,7 +52,7 @@ def kol_year_summaries(kols, year: int | None = None) -> dict[int, YearSummary]:
     however many KOLs there are."""
     year = year or timezone.localdate().year
     currency = CompliancePolicy.current().value_currency
-    threshold = OpenPaymentsThreshold.objects.filter(program_year=year).first()
+    threshold = compliance_config().thresholds.get(year)
     amounts: dict[int, list[Decimal]] = {kol.pk: [] for kol in kols}
     rows = TransferOfValue.objects.filter(
         kol__in=list(amounts), given_on__year=year, currency=currency
@@ -228,10 +229,19 @@ class KOLValueBriefing:
 
 def kol_value_briefing(kol, user) -> KOLValueBriefing:
     """The KOL briefing's section: this year's total against the thresholds, and the last
-    items given (by anyone: caps count every MSL's gifts)."""
-    recent = list(
+    items given (by anyone: caps count every MSL's gifts). One query reads both: the five
+    latest are the first five of this year's items joined with the five latest."""
+    year = timezone.localdate().year
+    currency = CompliancePolicy.current().value_currency
+    latest = TransferOfValue.objects.filter(kol=kol).order_by("-given_on", "-pk")[:5]
+    rows = list(
         TransferOfValue.objects.filter(kol=kol)
+        .filter(Q(pk__in=latest.values("pk")) | Q(given_on__year=year, currency=currency))
         .select_related("recorded_by")
-        .order_by("-given_on", "-pk")[:5]
+        .order_by("-given_on", "-pk")
     )
-    return KOLValueBriefing(summary=kol_year_summary(kol), recent=recent)
+    this_year = [
+        row.amount for row in rows if row.given_on.year == year and row.currency == currency
+    ]
+    threshold = compliance_config().thresholds.get(year)
+    return KOLValueBriefing(summary=_summary(year, currency, this_year, threshold), recent=rows[:5])

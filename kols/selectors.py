@@ -3,10 +3,11 @@
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
 from accounts.scoping import scope_for_user, visible_territories
+from catalog.models import TherapeuticArea
 
 from .models import KOL, Interest
 
@@ -39,6 +40,26 @@ def kol_search(queryset: QuerySet[KOL], text: str) -> QuerySet[KOL]:
             | Q(Exists(has_interest))
         )
     return queryset
+
+
+def kol_areas_and_interests(kol: KOL) -> tuple[list[str], list[str]]:
+    """The names of the KOL's therapeutic areas and of their interests, in one query: the
+    briefing shows both as badges."""
+    areas = (
+        TherapeuticArea.objects.filter(kols=kol)
+        .annotate(kind=Value("area"))
+        .values_list("kind", "name")
+    )
+    interests = (
+        Interest.objects.filter(kols=kol)
+        .annotate(kind=Value("interest"))
+        .values_list("kind", "name")
+    )
+    rows = list(areas.order_by().union(interests.order_by(), all=True).order_by("name"))
+    return (
+        [name for kind, name in rows if kind == "area"],
+        [name for kind, name in rows if kind == "interest"],
+    )
 
 
 def territories_for_filter(user):

@@ -16,7 +16,7 @@ from .directory import directory_rows
 from .filters import KOLFilter
 from .forms import EngagementPlanForm, ErasureForm, KOLForm
 from .permissions import may_edit_kols, may_erase_kols
-from .selectors import kol_get_for_user, kols_visible_to
+from .selectors import kol_areas_and_interests, kol_get_for_user, kols_visible_to
 from .services import (
     engagement_plan_save,
     kol_create,
@@ -65,13 +65,14 @@ def kol_detail(request, pk):
         {"section": section, "data": section.load(kol, request.user) if section.load else None}
         for section in briefing_sections()
     ]
+    therapeutic_areas, interests = kol_areas_and_interests(kol)
     context = {
         "kol": kol,
         "sections": sections,
         "plans": kol.engagement_plans.all()[:3],
         "affiliations": kol.affiliations.select_related("institution")[:10],
-        "interests": kol.interests.all(),
-        "therapeutic_areas": kol.therapeutic_areas.all(),
+        "interests": interests,
+        "therapeutic_areas": therapeutic_areas,
         "may_edit": may_edit_kols(request.user),
         "may_erase": may_erase_kols(request.user),
     }
