@@ -33,6 +33,7 @@ from interactions.models import (
     Sentiment,
 )
 from kols.models import KOL, ConsentStatus, Institution
+from kols.search import kols_search_text_refresh
 from msl_crm.business_days import add_business_days
 
 BATCH = 5000
@@ -323,6 +324,7 @@ def _kols(counts, rng, territories, institutions, now):
     rows = KOL.objects.filter(territory__code__startswith="BN-").values_list("territory", "pk")
     for territory_id, pk in rows:
         by_territory.setdefault(territory_id, []).append(pk)
+    kols_search_text_refresh(pk for pks in by_territory.values() for pk in pks)
     return {msl.pk: by_territory.get(territory.pk, []) for territory, msl in territories}
 
 

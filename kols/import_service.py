@@ -21,6 +21,7 @@ from .models import (
     Interest,
     KOLImport,
 )
+from .search import kols_search_text_refresh
 
 BATCH_SIZE = 1000
 ROW_FIELDS = KOL_EDITABLE_FIELDS
@@ -167,6 +168,7 @@ def _create_kols(rows, institutions, interests) -> list[AuditItem]:
         items.append(AuditItem(AuditAction.CREATE, kol, changes))
     KOL.therapeutic_areas.through.objects.bulk_create(area_links, batch_size=BATCH_SIZE)
     KOL.interests.through.objects.bulk_create(interest_links, batch_size=BATCH_SIZE)
+    kols_search_text_refresh(kol.pk for kol in kols)
     return items
 
 
@@ -224,6 +226,7 @@ def _update_kols(rows, institutions, interests) -> tuple[list[AuditItem], int]:
         KOL.objects.bulk_update(
             changed_kols, [*sorted(changed_fields), "updated_at"], batch_size=BATCH_SIZE
         )
+        kols_search_text_refresh(kol.pk for kol in changed_kols)
     return items, unchanged
 
 

@@ -154,6 +154,9 @@ class KOL(models.Model):
     )
     do_not_contact = models.BooleanField(default=False)
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Name, specialty, city, institution and interests in capitals, kept by kols.search:
+    # one column the directory's search reads, with a trigram index on PostgreSQL.
+    search_text = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -3,13 +3,14 @@
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import QuerySet, Value
 from django.shortcuts import get_object_or_404
 
 from accounts.scoping import scope_for_user, visible_territories
 from catalog.models import TherapeuticArea
 
 from .models import KOL, Interest
+from .search import search_words
 
 
 def kols_visible_to(user) -> QuerySet[KOL]:
@@ -27,18 +28,8 @@ def kol_get_for_user(*, user, pk) -> KOL:
 
 def kol_search(queryset: QuerySet[KOL], text: str) -> QuerySet[KOL]:
     """Every word must match the name, specialty, institution, city or an interest."""
-    for word in text.split()[:8]:
-        has_interest = Interest.kols.through.objects.filter(
-            kol=OuterRef("pk"), interest__name__icontains=word
-        )
-        queryset = queryset.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(specialty__icontains=word)
-            | Q(institution__name__icontains=word)
-            | Q(city__icontains=word)
-            | Q(Exists(has_interest))
-        )
+    for word in search_words(text):
+        queryset = queryset.filter(search_text__contains=word)
     return queryset
 
 
