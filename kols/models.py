@@ -162,6 +162,9 @@ class KOL(models.Model):
 
     objects = KOLQuerySet.as_manager()
 
+    # Derived from fields that are audited themselves.
+    audit_ignored_fields = frozenset({"search_text"})
+
     class Meta:
         verbose_name = "KOL"
         verbose_name_plural = "KOLs"

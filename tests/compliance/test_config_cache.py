@@ -42,20 +42,25 @@ def test_a_committed_change_is_read_at_once_and_then_from_the_cache(django_asser
 def test_a_rolled_back_change_never_reaches_the_cache():
     policy = CompliancePolicy.current()
     original = policy.lock_window_hours
-    with pytest.raises(Refused), transaction.atomic():
-        policy.lock_window_hours = original + 5
-        policy.save()
-        # Inside the transaction its own change is what it reads.
-        assert CompliancePolicy.current().lock_window_hours == original + 5
-        raise Refused
+
+    def change_then_fail():
+        with transaction.atomic():
+            policy.lock_window_hours = original + 5
+            policy.save()
+            # Inside the transaction its own change is what it reads.
+            assert CompliancePolicy.current().lock_window_hours == original + 5
+            raise Refused
+
+    with pytest.raises(Refused):
+        change_then_fail()
     assert CompliancePolicy.current().lock_window_hours == original
     assert CompliancePolicy.current().lock_window_hours == original
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_firewall_change_applies_to_the_next_request(client, viewer, msl):
-    from compliance.firewall import NOTES, may_see
     from accounts.backends import user_with_roles
+    from compliance.firewall import NOTES, may_see
 
     assert not may_see(user_with_roles(viewer.pk), NOTES)
     FirewallRule.objects.update_or_create(role="Viewer", defaults={"may_see_notes": True})
