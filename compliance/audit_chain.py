@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -70,12 +71,20 @@ def _floats_as_text(value: Any) -> Any:
     return value
 
 
-def snapshot(instance: models.Model, *, many_to_many: bool = True) -> dict[str, Any]:
+def snapshot(
+    instance: models.Model,
+    *,
+    many_to_many: bool = True,
+    related: Mapping[str, Iterable[models.Model]] | None = None,
+) -> dict[str, Any]:
     """The audited values of a record: its own fields, and many-to-many links once saved.
 
     A model lists fields never to show in `audit_masked_fields` (their change is recorded,
-    not their value) and fields too noisy to audit in `audit_ignored_fields`.
+    not their value) and fields too noisy to audit in `audit_ignored_fields`. `related`
+    gives, by field name, links the caller has just written and still holds, each record
+    once, so they are not read back; the links it does not name are read.
     """
+    related = related or {}
     masked = getattr(instance, "audit_masked_fields", frozenset())
     ignored = getattr(instance, "audit_ignored_fields", frozenset())
     values: dict[str, Any] = {}
@@ -89,8 +98,10 @@ def snapshot(instance: models.Model, *, many_to_many: bool = True) -> dict[str, 
         for field in instance._meta.many_to_many:
             if field.name in ignored:
                 continue
-            related = getattr(instance, field.name).all()
-            values[field.name] = related_values(related)
+            linked = related.get(field.name)
+            if linked is None:
+                linked = getattr(instance, field.name).all()
+            values[field.name] = related_values(linked)
     return to_json_value(values)
 
 

@@ -1,5 +1,6 @@
 """Writes of the compliance app. For now: the audit trail that every write service calls."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from .models import AuditAction, AuditChainHead, AuditChainVerification, AuditEn
 from .selectors import audit_chain_verify
 
 SYSTEM_ACTOR_NAME = "system"
+READ_BACK_CHUNK = 2000
 
 
 class AuditOutsideTransactionError(RuntimeError):
@@ -97,8 +99,12 @@ def audit_record_many(*, actor, items: list[AuditItem]) -> list[AuditEntry]:
     stored = AuditEntry.objects.filter(
         sequence__gt=head.last_sequence, sequence__lte=sequence
     ).select_related("content_type")
+    if len(entries) > READ_BACK_CHUNK:
+        # Only an import's thousands are streamed: on PostgreSQL a streamed read opens a
+        # server-side cursor, which costs round trips of its own beyond the query.
+        stored = stored.iterator(chunk_size=READ_BACK_CHUNK)
     expected = {entry.sequence: entry.entry_hash for entry in entries}
-    for entry in stored.iterator(chunk_size=2000):
+    for entry in stored:
         if compute_entry_hash(entry) != expected.pop(entry.sequence, None):
             raise AuditRoundTripError(f"Audit entry #{entry.sequence} did not survive storage.")
     if expected:
@@ -108,8 +114,15 @@ def audit_record_many(*, actor, items: list[AuditItem]) -> list[AuditEntry]:
     return entries
 
 
-def audit_created(*, actor, instance: models.Model, reason: str = "") -> AuditEntry:
-    after = _masked(instance, snapshot(instance))
+def audit_created(
+    *,
+    actor,
+    instance: models.Model,
+    reason: str = "",
+    related: Mapping[str, Iterable[models.Model]] | None = None,
+) -> AuditEntry:
+    """`related`: the links just written, by field name, as `snapshot()` takes them."""
+    after = _masked(instance, snapshot(instance, related=related))
     changes = {name: {"before": None, "after": value} for name, value in after.items()}
     return audit_record(
         actor=actor, action=AuditAction.CREATE, target=instance, changes=changes, reason=reason

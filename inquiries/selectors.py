@@ -163,15 +163,12 @@ def answering_inquiries(interaction, kols) -> QuerySet[MedicalInquiry]:
     asked by a KOL who attended."""
     if interaction is None or not interaction.pk:
         return MedicalInquiry.objects.none()
-    return interaction.inquiries.exclude(status=InquiryStatus.CANCELLED).filter(
-        kol__in=[kol.pk for kol in kols]
-    )
+    return interaction.inquiries.exclude(status=InquiryStatus.CANCELLED).filter(kol__in=kols)
 
 
 def reactive_materials_grounds(interaction, kols) -> Q:
     """Which reactive-only materials an interaction may share: those for the products of the
     inquiries it answers, and of the attending KOLs' still-valid documented interests."""
-    kols = list(kols)
     inquiry_products = answering_inquiries(interaction, kols).values("product")
     interest_products = valid_interests(kols).values("product")
     return Q(products__in=inquiry_products) | Q(products__in=interest_products)
