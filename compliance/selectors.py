@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from .audit_chain import compute_entry_hash
@@ -12,6 +12,7 @@ from .models import (
     GENESIS_HASH,
     AuditChainHead,
     AuditEntry,
+    ProductCertification,
     SafetyReport,
     SafetyReportStatus,
     Violation,
@@ -147,6 +148,27 @@ def safety_reports_awaiting(*, reporter=None) -> list[SafetyReport]:
     if reporter is not None:
         reports = reports.filter(reporter=reporter)
     return list(reports.order_by("deadline", "pk")[:50])
+
+
+def violations_since(user, *, since: dt.datetime) -> QuerySet[Violation]:
+    return Violation.objects.filter(user=user, occurred_at__gte=since)
+
+
+CERTIFICATION_WARNING = dt.timedelta(days=30)
+
+
+def certifications_expiring(
+    user, *, today: dt.date, within: dt.timedelta = CERTIFICATION_WARNING
+) -> list[tuple[str, dt.date]]:
+    """(product name, until) for each product whose latest certification of the user ends
+    within the coming days, the soonest first."""
+    return list(
+        ProductCertification.objects.filter(user=user, certified_on__lte=today)
+        .values_list("product__name")
+        .annotate(until=Max("expires_on"))
+        .filter(until__gte=today, until__lte=today + within)
+        .order_by("until")
+    )
 
 
 def audit_entries_for_review():

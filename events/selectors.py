@@ -8,9 +8,12 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     DecimalField,
     Exists,
+    F,
     Max,
     Min,
     OuterRef,
@@ -18,7 +21,10 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -27,8 +33,9 @@ from accounts.roles import Role
 from accounts.scoping import scope_for_user, sees_everything
 from compliance.firewall import IDENTIFIABLE_INSIGHTS, QUOTES, may_see
 from compliance.models import ProductCertification
-from interactions.models import Insight
+from interactions.models import Insight, InteractionStatus
 from interactions.selectors import interactions_visible_to
+from msl_crm.counting import count_of
 
 from .models import (
     Event,
@@ -180,10 +187,12 @@ def quarter_start(today: dt.date) -> dt.date:
     return dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
 
 
+def learning_since(user, *, since: dt.date) -> QuerySet[LearningRecord]:
+    return LearningRecord.objects.filter(user=user, completed_on__gte=since)
+
+
 def learning_hours(user, *, since: dt.date) -> Decimal:
-    total = LearningRecord.objects.filter(user=user, completed_on__gte=since).aggregate(
-        total=Sum("hours")
-    )["total"]
+    total = learning_since(user, since=since).aggregate(total=Sum("hours"))["total"]
     return total or Decimal("0")
 
 
@@ -209,25 +218,35 @@ def requirements_for(user) -> QuerySet[TrainingRequirement]:
 
 def training_status(user, *, today: dt.date) -> list[TrainingStatus]:
     """Each training required of the user's roles with its latest expiry; the lapsed and
-    missing first, then those expiring soonest."""
-    requirements = requirements_for(user).select_related("product")
-    latest = dict(
-        LearningRecord.objects.filter(user=user, requirement__in=requirements)
-        .values_list("requirement")
+    missing first, then those expiring soonest. One query: each requirement comes with the
+    latest expiry of the user's records of it, and of their certification in its product."""
+    latest_record = (
+        LearningRecord.objects.filter(user=user, requirement=OuterRef("pk"))
+        .order_by()
+        .values("requirement")
         .annotate(last=Max("expires_on"))
+        .values("last")
     )
     # A product certification recorded by an admin counts as the product's training too.
-    certified = dict(
-        ProductCertification.objects.filter(
-            user=user, product__in=[r.product_id for r in requirements if r.product_id]
-        )
-        .values_list("product")
+    latest_certification = (
+        ProductCertification.objects.filter(user=user, product=OuterRef("product_id"))
+        .order_by()
+        .values("product")
         .annotate(last=Max("expires_on"))
+        .values("last")
+    )
+    requirements = (
+        requirements_for(user)
+        .select_related("product")
+        .annotate(
+            learned_until=Subquery(latest_record),
+            certified_until=Subquery(latest_certification),
+        )
     )
     rows = []
     for requirement in requirements:
         until = max(
-            filter(None, (latest.get(requirement.pk), certified.get(requirement.product_id))),
+            filter(None, (requirement.learned_until, requirement.certified_until)),
             default=None,
         )
         if until is None:
@@ -332,6 +351,15 @@ def meeting_shared_insights(meeting: Event, user) -> list[SharedInsight]:
     return shared
 
 
+def planned_event_meetings(user, *, today: dt.date) -> QuerySet[EventMeeting]:
+    """KOL meetings the user planned at events that have not ended yet."""
+    return EventMeeting.objects.filter(
+        interaction__owner=user,
+        interaction__status=InteractionStatus.PLANNED,
+        event__ends_on__gte=today,
+    )
+
+
 def unread_mentions(user) -> QuerySet[Mention]:
     return Mention.objects.filter(user=user, read_at__isnull=True)
 
@@ -351,3 +379,40 @@ def internal_meetings(user, *, since: dt.date, limit: int = 5) -> list[Event]:
         .annotate(shared_count=Count("shared_insights"))
         .order_by("starts_on")[:limit]
     )
+
+
+def my_coming_events(
+    user, *, today: dt.date, horizon: dt.date, limit: int
+) -> tuple[list[Event], list[Event]]:
+    """For the MSL's day, read in one query: the first events of the field (congresses,
+    advisory boards...) starting by `horizon` that the user attends, organises or travels
+    to; and the first internal meetings they may see, with how many insights were shared at
+    each (`shared_count`). At most `limit` of each, soonest first, none already over."""
+    internal = Q(kind=EventKind.INTERNAL_MEETING)
+    attending = Exists(
+        Event.attendees.through.objects.filter(event_id=OuterRef("pk"), user_id=user.pk)
+    )
+    travelling = Exists(Trip.objects.filter(event=OuterRef("pk"), traveller=user))
+    in_the_field = (
+        ~internal & Q(starts_on__lte=horizon) & (attending | Q(organiser=user) | travelling)
+    )
+    events = (
+        events_visible_to(user)
+        .filter(internal | in_the_field, ends_on__gte=today)
+        .annotate(
+            internal_meeting=Case(
+                When(internal, then=True), default=False, output_field=BooleanField()
+            ),
+            shared_count=count_of(SharedInsight.objects.filter(meeting=OuterRef("pk"))),
+            # The first `limit` of each kind, numbered apart, so one query reads both lists.
+            place=Window(
+                RowNumber(), partition_by=F("internal_meeting"), order_by=[F("starts_on"), F("pk")]
+            ),
+        )
+        .filter(place__lte=limit)
+        .order_by("starts_on", "pk")
+    )
+    field, internal_meetings = [], []
+    for event in events:
+        (internal_meetings if event.internal_meeting else field).append(event)
+    return field, internal_meetings

@@ -1,13 +1,28 @@
 """Reads of interactions, scoped through accounts.scoping like every other app."""
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import (
+    Case,
+    Exists,
+    Expression,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    When,
+)
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.scoping import scope_for_user
 from compliance.firewall import IDENTIFIABLE_INSIGHTS, NOTES, QUOTES, may_see
 from compliance.transfers import kol_year_summaries
+from kols.models import KOL, EngagementPlan
+from msl_crm.counting import count_of
 
 from .models import FollowUp, FollowUpStatus, Insight, Interaction, InteractionStatus
 
@@ -56,6 +71,71 @@ def my_open_follow_ups(user) -> QuerySet[FollowUp]:
         .select_related("kol", "interaction")
         .order_by("due_date", "pk")
     )
+
+
+def my_drafts(user) -> QuerySet[Interaction]:
+    """Interactions the user has logged but not submitted yet."""
+    return Interaction.objects.filter(owner=user, status=InteractionStatus.DRAFT)
+
+
+def insights_written_on(user, day: dt.date) -> QuerySet[Insight]:
+    return Insight.objects.filter(author=user, created_at__date=day)
+
+
+def kol_behind_plan(kol: Expression, *, today: dt.date) -> Exists:
+    """Over an outer row whose `kol` is given (e.g. OuterRef("kol")): is the KOL's engagement
+    plan for this year behind schedule, with fewer logged interactions than the year's
+    elapsed share of the planned touchpoints? A subquery, so that a list can say it of each
+    of its KOLs without a query of its own."""
+    share_of_year = today.timetuple().tm_yday / 365
+    met = count_of(
+        Interaction.objects.filter(
+            kols=OuterRef("kol"), status__in=LOGGED, occurred_at__year=today.year
+        )
+    )
+    return Exists(
+        EngagementPlan.objects.filter(kol=kol, year=today.year)
+        .annotate(met=met)
+        .filter(met__lt=F("planned_touchpoints") * share_of_year)
+    )
+
+
+def my_day_interactions(
+    user, *, today: dt.date, draft_limit: int
+) -> tuple[list[Interaction], list[Interaction]]:
+    """For the MSL's day, read in one query: the meetings the user planned for today, by
+    time, and their oldest drafts (at most `draft_limit`). Each comes with its KOLs, their
+    institution and whether their engagement plan is behind (`kol.behind_plan`)."""
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time()))
+    oldest_drafts = my_drafts(user).order_by("occurred_at", "pk")[:draft_limit]
+    kols = KOL.objects.select_related("institution").annotate(
+        behind_plan=kol_behind_plan(OuterRef("pk"), today=today)
+    )
+    interactions = (
+        Interaction.objects.filter(
+            Q(
+                status=InteractionStatus.PLANNED,
+                planned_at__gte=start,
+                planned_at__lt=start + dt.timedelta(days=1),
+            )
+            | Q(pk__in=oldest_drafts.values("pk")),
+            owner=user,
+        )
+        # Meetings by planned time, drafts by when they happened: each list in its order.
+        .annotate(
+            day_order=Case(
+                When(status=InteractionStatus.PLANNED, then=F("planned_at")),
+                default=F("occurred_at"),
+            )
+        )
+        .prefetch_related(Prefetch("kols", queryset=kols))
+        .order_by("day_order", "pk")
+    )
+    meetings, drafts = [], []
+    for interaction in interactions:
+        planned = interaction.status == InteractionStatus.PLANNED
+        (meetings if planned else drafts).append(interaction)
+    return meetings, drafts
 
 
 def follow_up_get_for_owner(*, user, pk) -> FollowUp:

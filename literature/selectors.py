@@ -1,6 +1,6 @@
 """Reads of the literature: the user's feed, their watch topics, a KOL's publications."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet, Subquery
 
 from .models import (
     ClinicalTrial,
@@ -88,6 +88,15 @@ def feed_states(user, items, link: str) -> dict[int, FeedEntry]:
 def previous_visit(user):
     visit = FeedVisit.objects.filter(user=user).first()
     return visit.previous_visit_at if visit else None
+
+
+def new_since_previous_visit(user, items: QuerySet) -> QuerySet:
+    """The feed's items changed since the user's previous visit; all of them before one. The
+    visit is read in a subquery, so this costs no query of its own."""
+    previous = FeedVisit.objects.filter(user=user, previous_visit_at__isnull=False).values(
+        "previous_visit_at"
+    )
+    return items.filter(Q(changed_at__gt=Subquery(previous)) | ~Exists(previous))
 
 
 def kol_literature(kol, user, *, limit: int = 5) -> dict:

@@ -4,7 +4,7 @@ from the weekly rollups and database aggregates, so its cost does not grow with 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Expression, Q, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -15,6 +15,7 @@ from compliance.selectors import SafetyTimeliness, safety_timeliness, violation_
 from inquiries.selectors import InquiryMetric, inquiry_metrics
 from interactions.models import Interaction, InteractionStatus
 from kols.models import KOL
+from msl_crm.counting import count_of, sum_of
 
 from .models import InsightRollup, InteractionRollup, TrendReport
 from .rollups import week_start
@@ -155,28 +156,56 @@ def _coverage(user, now) -> Coverage:
     return Coverage(**counts)
 
 
+def _trend_weeks(today: dt.date, weeks: int) -> list[dt.date]:
+    return [week_start(today) - dt.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+
+
+def _teammates(user):
+    return User.objects.filter(teams__members=user).distinct()
+
+
+def team_average(total: int, team_size: int) -> float:
+    """Insights per MSL of the team, as the trend shows it."""
+    return round(total / (team_size or 1), 1)
+
+
 def msl_trend_against_team(user, *, weeks: int = 4, today: dt.date | None = None) -> dict:
     """For the MSL's day: their insights per week against their team's average per MSL."""
     today = today or timezone.localdate()
-    week_list = [week_start(today) - dt.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    week_list = _trend_weeks(today, weeks)
     mine = dict(
         InsightRollup.objects.filter(week__in=week_list, author=user)
         .values_list("week")
         .annotate(Sum("insights"))
         .order_by()
     )
-    teammates = User.objects.filter(teams__members=user).distinct()
+    teammates = _teammates(user)
     team_rows = dict(
         InsightRollup.objects.filter(week__in=week_list, author__in=teammates)
         .values_list("week")
         .annotate(Sum("insights"))
         .order_by()
     )
-    size = teammates.count() or 1
+    size = teammates.count()
     return {
         "weeks": week_list,
         "mine": [mine.get(week, 0) for week in week_list],
-        "team_average": [round(team_rows.get(week, 0) / size, 1) for week in week_list],
+        "team_average": [team_average(team_rows.get(week, 0), size) for week in week_list],
+    }
+
+
+def msl_trend_figures(user, *, weeks: int, today: dt.date) -> dict[str, Expression]:
+    """What the MSL's day shows of msl_trend_against_team, as subqueries to read with the
+    day's other figures in one query: my insights this week and over the weeks, the team's
+    this week and the team's size (for team_average)."""
+    week_list = _trend_weeks(today, weeks)
+    mine = InsightRollup.objects.filter(week__in=week_list, author=user)
+    team = InsightRollup.objects.filter(week=week_list[-1], author__in=_teammates(user))
+    return {
+        "my_insights_this_week": sum_of(mine.filter(week=week_list[-1]), "insights"),
+        "my_insights_in_weeks": sum_of(mine, "insights"),
+        "team_insights_this_week": sum_of(team, "insights"),
+        "team_size": count_of(_teammates(user), distinct=True),
     }
 
 

@@ -6,37 +6,33 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Max, Q
+from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from compliance.models import ProductCertification, Violation
-from compliance.selectors import safety_reports_awaiting
-from events.models import EventKind, EventMeeting
+from compliance.selectors import certifications_expiring, safety_reports_awaiting
+from events.models import Event
 from events.selectors import (
-    events_visible_to,
-    internal_meetings,
-    learning_hours,
-    quarter_start,
+    my_coming_events,
     training_status,
     unread_mentions,
     upcoming_trips,
 )
 from inquiries.models import ACTIVE_STATUSES, MedicalInquiry
-from interactions.models import FollowUp, FollowUpStatus, Insight, Interaction, InteractionStatus
-from kols.models import EngagementPlan
-from literature.selectors import feed_for, previous_visit
+from interactions.models import FollowUp, FollowUpStatus, Interaction
+from interactions.selectors import kol_behind_plan, my_day_interactions
+from literature.selectors import feed_for, new_since_previous_visit
 from msl_crm.business_days import add_business_days
-from reports.selectors import msl_trend_against_team
+from msl_crm.counting import first_rows_with_total
 
 from .models import StepTick
 from .priorities import SCORING_RULE, SOON_DAYS, AgendaItem, ranked
+from .selectors import TREND_WEEKS, day_figures
 from .steps import STEPS, Step
 
 TOP = 3
 AGENDA_SIZE = 8
-LOGGED = (InteractionStatus.SUBMITTED, InteractionStatus.LOCKED)
-EXPIRY_WARNING = dt.timedelta(days=30)
+EVENTS_HORIZON_DAYS = 60
 
 
 @dataclass
@@ -87,24 +83,30 @@ class MyDay:
     # Shared reads
 
     @cached_property
-    def ticked(self) -> set[int]:
-        return set(
-            StepTick.objects.filter(user=self.user, day=self.today).values_list("step", flat=True)
-        )
+    def figures(self) -> dict:
+        return day_figures(self.user, now=self.now)
 
     @cached_property
+    def ticked(self) -> set[int]:
+        return self.figures["ticked"]
+
+    @cached_property
+    def _interactions(self) -> tuple[list[Interaction], list[Interaction]]:
+        return my_day_interactions(self.user, today=self.today, draft_limit=TOP)
+
+    @property
     def meetings_today(self) -> list[Interaction]:
-        start = timezone.make_aware(dt.datetime.combine(self.today, dt.time()))
-        return list(
-            Interaction.objects.filter(
-                owner=self.user,
-                status=InteractionStatus.PLANNED,
-                planned_at__gte=start,
-                planned_at__lt=start + dt.timedelta(days=1),
-            )
-            .prefetch_related("kols__institution")
-            .order_by("planned_at")
-        )
+        return self._interactions[0]
+
+    @property
+    def oldest_drafts(self) -> list[Interaction]:
+        return self._interactions[1]
+
+    @cached_property
+    def coming_events(self) -> tuple[list[Event], list[Event]]:
+        """The field events (congresses...) in the next two months, and internal meetings."""
+        horizon = self.today + dt.timedelta(days=EVENTS_HORIZON_DAYS)
+        return my_coming_events(self.user, today=self.today, horizon=horizon, limit=TOP)
 
     @cached_property
     def follow_ups_due(self) -> list[FollowUp]:
@@ -116,13 +118,8 @@ class MyDay:
                 due_date__lte=self.today + dt.timedelta(days=SOON_DAYS),
             )
             .select_related("kol")
+            .annotate(kol_behind_plan=kol_behind_plan(OuterRef("kol"), today=self.today))
             .order_by("due_date", "pk")[:50]
-        )
-
-    @cached_property
-    def follow_up_counts(self) -> dict:
-        return FollowUp.objects.filter(owner=self.user, status=FollowUpStatus.OPEN).aggregate(
-            open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=self.today))
         )
 
     @cached_property
@@ -130,31 +127,19 @@ class MyDay:
         return list(
             MedicalInquiry.objects.filter(raised_by=self.user, status__in=ACTIVE_STATUSES)
             .select_related("kol", "product")
+            .annotate(kol_behind_plan=kol_behind_plan(OuterRef("kol"), today=self.today))
             .order_by("deadline", "pk")[:50]
         )
 
     @cached_property
     def behind_plan(self) -> set[int]:
-        """KOLs on today's agenda whose engagement plan this year is behind schedule."""
-        kol_ids = {kol.pk for meeting in self.meetings_today for kol in meeting.kols.all()}
-        kol_ids |= {item.kol_id for item in self.follow_ups_due if item.kol_id}
-        kol_ids |= {inquiry.kol_id for inquiry in self.my_inquiries}
-        if not kol_ids:
-            return set()
-        share_of_year = self.today.timetuple().tm_yday / 365
-        plans = EngagementPlan.objects.filter(kol_id__in=kol_ids, year=self.today.year).annotate(
-            met=Count(
-                "kol__interactions",
-                filter=Q(
-                    kol__interactions__status__in=LOGGED,
-                    kol__interactions__occurred_at__year=self.today.year,
-                ),
-                distinct=True,
-            )
-        )
-        return {
-            plan.kol_id for plan in plans if plan.met < plan.planned_touchpoints * share_of_year
-        }
+        """KOLs on today's agenda whose engagement plan this year is behind schedule (each
+        list was read with that flag)."""
+        kols = (kol for meeting in self.meetings_today for kol in meeting.kols.all())
+        kol_ids = {kol.pk for kol in kols if kol.behind_plan}
+        kol_ids |= {item.kol_id for item in self.follow_ups_due if item.kol_behind_plan}
+        kol_ids |= {inquiry.kol_id for inquiry in self.my_inquiries if inquiry.kol_behind_plan}
+        return kol_ids
 
     @cached_property
     def agenda(self) -> list[AgendaItem]:
@@ -218,10 +203,7 @@ class MyDay:
 
     def _literature(self, card: StepCard) -> StepCard:
         items, _ = feed_for(self.user)
-        since = previous_visit(self.user)
-        new = items.filter(changed_at__gt=since) if since else items
-        top = list(new[:TOP])
-        count = new.count() if len(top) == TOP else len(top)
+        top, count = first_rows_with_total(new_since_previous_visit(self.user, items), TOP)
         card.figures = [
             Figure("new or updated since your last visit", count, _tone(count, "primary"))
         ]
@@ -239,8 +221,8 @@ class MyDay:
             ),
             Figure(
                 "overdue",
-                self.follow_up_counts["overdue"],
-                _tone(self.follow_up_counts["overdue"], "danger"),
+                self.figures["follow_ups_overdue"],
+                _tone(self.figures["follow_ups_overdue"], "danger"),
             ),
         ]
         card.items = [
@@ -289,12 +271,9 @@ class MyDay:
         return card
 
     def _document(self, card: StepCard) -> StepCard:
-        drafts = Interaction.objects.filter(owner=self.user, status=InteractionStatus.DRAFT)
-        top = list(drafts.prefetch_related("kols").order_by("occurred_at", "pk")[:TOP])
-        draft_count = drafts.count() if len(top) == TOP else len(top)
-        insights_today = Insight.objects.filter(
-            author=self.user, created_at__date=self.today
-        ).count()
+        top = self.oldest_drafts
+        draft_count = self.figures["drafts"]
+        insights_today = self.figures["insights_today"]
         card.figures = [
             Figure("drafts to submit", draft_count, _tone(draft_count, "warning")),
             Figure(
@@ -319,22 +298,21 @@ class MyDay:
         return card
 
     def _analyse(self, card: StepCard) -> StepCard:
-        trend = msl_trend_against_team(self.user, weeks=4, today=self.today)
-        mine, team = trend["mine"], trend["team_average"]
         card.figures = [
-            Figure("my insights this week", mine[-1], "primary"),
-            Figure("team average per MSL", team[-1]),
-            Figure("my last 4 weeks", sum(mine)),
+            Figure("my insights this week", self.figures["my_insights_this_week"], "primary"),
+            Figure("team average per MSL", self.figures["team_average_this_week"]),
+            Figure(f"my last {TREND_WEEKS} weeks", self.figures["my_insights_in_weeks"]),
         ]
         card.note = "Counted from submitted interactions; the weekly rollup refreshes nightly."
         card.empty = ""
         return card
 
     def _collaborate(self, card: StepCard) -> StepCard:
-        meetings = internal_meetings(self.user, since=self.today, limit=TOP)
-        waiting = unread_mentions(self.user)
-        top = list(waiting.select_related("comment__author").order_by("-pk")[:TOP])
-        count = waiting.count() if len(top) == TOP else len(top)
+        meetings = self.coming_events[1]
+        top = list(
+            unread_mentions(self.user).select_related("comment__author").order_by("-pk")[:TOP]
+        )
+        count = self.figures["comments_waiting"]
         card.figures = [
             Figure("comments waiting for me", count, _tone(count, "warning")),
             Figure("internal meetings coming", len(meetings)),
@@ -360,7 +338,7 @@ class MyDay:
         due = [
             row for row in training_status(self.user, today=self.today) if row.state != "current"
         ]
-        hours = learning_hours(self.user, since=quarter_start(self.today))
+        hours = self.figures["learning_hours"]
         urgent = sum(1 for row in due if row.state in {"lapsed", "missing"})
         card.figures = [
             Figure("trainings lapsed or missing", urgent, _tone(urgent, "danger")),
@@ -406,23 +384,11 @@ class MyDay:
         return card
 
     def _travel(self, card: StepCard) -> StepCard:
-        horizon = self.today + dt.timedelta(days=60)
-        events = list(
-            events_visible_to(self.user)
-            .exclude(kind=EventKind.INTERNAL_MEETING)
-            .filter(ends_on__gte=self.today, starts_on__lte=horizon)
-            .filter(Q(attendees=self.user) | Q(organiser=self.user) | Q(trips__traveller=self.user))
-            .distinct()
-            .order_by("starts_on")[:TOP]
-        )
+        events = self.coming_events[0]
         trips = upcoming_trips(self.user, today=self.today, limit=TOP)
-        meetings = EventMeeting.objects.filter(
-            interaction__owner=self.user,
-            interaction__status=InteractionStatus.PLANNED,
-            event__ends_on__gte=self.today,
-        ).count()
+        meetings = self.figures["event_meetings"]
         card.figures = [
-            Figure("my events in the next 60 days", len(events), "primary"),
+            Figure(f"my events in the next {EVENTS_HORIZON_DAYS} days", len(events), "primary"),
             Figure("trips coming", len(trips)),
             Figure("KOL meetings planned at events", meetings),
         ]
@@ -445,17 +411,14 @@ class MyDay:
         return card
 
     def _compliance(self, card: StepCard) -> StepCard:
-        week_ago = self.now - dt.timedelta(days=7)
-        hits = Violation.objects.filter(user=self.user, occurred_at__gte=week_ago).aggregate(
-            total=Count("pk"), blocked=Count("pk", filter=Q(outcome="blocked"))
-        )
+        hits, blocks = self.figures["compliance_hits"], self.figures["compliance_blocks"]
         reports = safety_reports_awaiting(reporter=self.user)
-        expiring = list(_certifications_expiring(self.user, self.today))
+        expiring = certifications_expiring(self.user, today=self.today)
         card.figures = [
             Figure(
                 "adverse events awaiting forwarding", len(reports), _tone(len(reports), "danger")
             ),
-            Figure("compliance hits this week", hits["total"], _tone(hits["blocked"], "warning")),
+            Figure("compliance hits this week", hits, _tone(blocks, "warning")),
             Figure(
                 "certifications expiring in 30 days", len(expiring), _tone(len(expiring), "warning")
             ),
@@ -484,10 +447,10 @@ class MyDay:
         card.figures = [
             Figure(
                 "overdue follow-ups",
-                self.follow_up_counts["overdue"],
-                _tone(self.follow_up_counts["overdue"], "danger"),
+                self.figures["follow_ups_overdue"],
+                _tone(self.figures["follow_ups_overdue"], "danger"),
             ),
-            Figure("open follow-ups", self.follow_up_counts["open"]),
+            Figure("open follow-ups", self.figures["follow_ups_open"]),
         ]
         card.items = [
             Item(
@@ -526,14 +489,3 @@ def _unique(kols):
             seen.add(kol.pk)
             result.append(kol)
     return result
-
-
-def _certifications_expiring(user, today) -> list[tuple[str, dt.date]]:
-    """(product name, until) where the latest certification ends within 30 days."""
-    return list(
-        ProductCertification.objects.filter(user=user, certified_on__lte=today)
-        .values_list("product__name")
-        .annotate(until=Max("expires_on"))
-        .filter(until__gte=today, until__lte=today + EXPIRY_WARNING)
-        .order_by("until")
-    )

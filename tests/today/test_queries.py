@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -31,10 +32,13 @@ from .data import agenda, at, figures, in_days, items, plan_meeting, step
 
 pytestmark = pytest.mark.django_db
 
-# Measured: 37 queries on a busy day (session, user and roles included). Each step reads
-# counts and the top few rows, so the number does not grow with the data; it only drops by
-# three when a list has fewer rows than the card shows (no count is needed then).
-QUERY_BUDGET = 40
+# Measured on a busy day: the session, the user (read with its roles), every count on the
+# page in one query (today.selectors.day_figures), then one query per list the cards show:
+# 15 with the session read from Redis (production), 16 where the session is in the
+# database. The number does not grow with the data; it only drops when a list is empty
+# (no meeting or draft: no KOLs to read with them).
+SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+QUERY_BUDGET = 15 + SESSION_QUERIES
 
 
 def busy_day(msl, make_kol, n: int) -> None:
