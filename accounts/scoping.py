@@ -68,6 +68,9 @@ def scope_for_user(
         condition |= Q(**{f"{owner_field}__in": visible_users(user).values("pk")})
     if territory_field:
         condition |= Q(**{f"{territory_field}__in": visible_territories(user).values("pk")})
-    if also is not None:
-        condition |= also
-    return queryset.filter(condition).distinct()
+    if also is None:
+        # The owner and territory conditions are subqueries: they cannot repeat a row, and
+        # a DISTINCT over every column would make PostgreSQL sort a whole history to count
+        # it or to show its first page.
+        return queryset.filter(condition)
+    return queryset.filter(condition | also).distinct()

@@ -2,7 +2,9 @@
 by one or all at once (and all of them when the account is deactivated)."""
 
 import time
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
@@ -36,7 +38,7 @@ def sessions_of(user) -> list[UserSession]:
 def session_end(*, user, session_key: str) -> bool:
     ended, _ = UserSession.objects.filter(user=user, session_key=session_key).delete()
     if ended:  # only the user's own: another user's key must end nothing
-        Session.objects.filter(session_key=session_key).delete()
+        _session_delete(session_key)
     return bool(ended)
 
 
@@ -46,6 +48,13 @@ def sessions_end_all(*, user, keep: str | None = None) -> int:
         .exclude(session_key=keep or "")
         .values_list("session_key", flat=True)
     )
-    Session.objects.filter(session_key__in=keys).delete()
+    for key in keys:
+        _session_delete(key)
     UserSession.objects.filter(session_key__in=keys).delete()
     return len(keys)
+
+
+def _session_delete(session_key: str) -> None:
+    # Through the session engine: sessions are cached, and deleting only the database row
+    # would leave the cached copy signed in.
+    import_module(settings.SESSION_ENGINE).SessionStore().delete(session_key)

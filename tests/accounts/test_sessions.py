@@ -339,3 +339,16 @@ def test_a_session_from_before_the_limits_were_recorded_is_ended(client, msl):
 
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
+
+
+def test_an_ended_session_is_gone_from_the_session_cache_too(settings, msl):
+    # Production reads sessions from Redis first; ending one must not leave the cached copy.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    first = sign_in(msl)
+    second = sign_in(msl)
+    assert second.get("/today/").status_code == 200
+
+    first.post(END_URL, {"session": second.session.session_key})
+
+    assert sent_to_login(second.get("/today/"), "/today/")
+    assert first.get("/today/").status_code == 200
