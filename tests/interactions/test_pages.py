@@ -199,6 +199,24 @@ def test_the_list_filters_by_status_and_kol(client, msl, kol, organisation):
     assert other.display_name in with_kol
 
 
+def test_the_list_filters_by_a_kols_name_without_listing_every_kol(client, msl, kol, organisation):
+    other = KOLFactory(territory=organisation["boston"], last_name="Okonkwo")
+    InteractionFactory(owner=msl, kols=[kol, other])
+    InteractionFactory(owner=msl, kols=[other])
+    InteractionFactory(owner=msl, kols=[kol])
+    client.force_login(msl)
+
+    by_name = client.get("/interactions/?kol_name=okonk").content.decode()
+
+    assert by_name.count('data-testid="interaction-link"') == 2
+    assert 'name="kol_name" value="okonk"' in by_name
+    # No drop-down of every KOL the user may see.
+    assert (
+        "<option"
+        not in by_name.split('name="kol_name"')[1].split("</form>")[0].split('name="topic"')[0]
+    )
+
+
 @pytest.mark.parametrize("count", [2, 30])
 def test_list_and_detail_cost_the_same_queries_however_much_there_is(
     client, msl, kol, topic, count, django_assert_max_num_queries
