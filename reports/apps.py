@@ -12,3 +12,6 @@ class ReportsConfig(AppConfig):
 
         if report_quotes_expire not in RETENTION_HOOKS:
             RETENTION_HOOKS.append(report_quotes_expire)
+        from .staleness import connect_staleness
+
+        connect_staleness()

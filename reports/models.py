@@ -66,6 +66,17 @@ class InteractionRollup(models.Model):
         return f"{self.week}: {self.interactions} by {self.author_id}"
 
 
+class StaleRollupWeek(models.Model):
+    """A week whose rollups may no longer match its rows: one of its insights, or a logged
+    interaction of it, changed after it was counted. The next task recounts it, so the
+    weekly report need not recount its whole baseline to take in late changes."""
+
+    week = models.DateField(unique=True)
+
+    def __str__(self) -> str:
+        return f"{self.week} to recount"
+
+
 class TrendReport(models.Model):
     """The weekly insight-trend report, stored as it was computed so that it reads the same
     years later, whatever happens to the data since."""

@@ -2,6 +2,7 @@
 rows), replaced week by week in one transaction, so running a week twice never doubles it."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Count, F, Q
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from interactions.models import Insight, Interaction, InteractionStatus
 
-from .models import InsightRollup, InteractionRollup, ProductRollup
+from .models import InsightRollup, InteractionRollup, ProductRollup, StaleRollupWeek
 
 SENTIMENTS = ("positive", "neutral", "negative", "mixed")
 LOGGED = (InteractionStatus.SUBMITTED, InteractionStatus.LOCKED)
@@ -23,6 +24,16 @@ def week_bounds(week: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The week as aware datetimes in the site's time zone, Monday 00:00 to Monday 00:00."""
     start = timezone.make_aware(dt.datetime.combine(week, dt.time.min))
     return start, start + dt.timedelta(days=7)
+
+
+def rollups_refresh_stale(*, also: Iterable[dt.date] = ()) -> int:
+    """Recount the weeks changes have marked stale, and `also`. The marks are cleared first,
+    in their own transaction: a change committed after that marks its week again, and one
+    committed before is seen by the recount."""
+    with transaction.atomic():
+        stale = list(StaleRollupWeek.objects.select_for_update().values_list("pk", "week"))
+        StaleRollupWeek.objects.filter(pk__in=[pk for pk, _ in stale]).delete()
+    return rollups_refresh(sorted({week for _, week in stale} | set(also)))
 
 
 @transaction.atomic

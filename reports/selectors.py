@@ -4,7 +4,7 @@ from the weekly rollups and database aggregates, so its cost does not grow with 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Expression, Q, Sum
+from django.db.models import Count, Expression, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -148,11 +148,21 @@ def _coverage(user, now) -> Coverage:
     if not reports_everyone(user):
         kols = kols.filter(territory__in=visible_territories(user).values("pk"))
     since = now - dt.timedelta(days=COVERAGE_DAYS)
-    met = Interaction.objects.filter(
-        status__in=[InteractionStatus.SUBMITTED, InteractionStatus.LOCKED],
-        occurred_at__gte=since,
-    ).values("kols")
-    counts = kols.aggregate(tier_one=Count("pk"), met=Count("pk", filter=Q(pk__in=met)))
+    # A scalar subquery per KOL, stopping at the first meeting found: PostgreSQL turns an
+    # IN or EXISTS into a hash join over the whole field force's quarter of interactions,
+    # which grows with the organisation, not with the reader's KOLs.
+    one_meeting = (
+        Interaction.objects.filter(
+            kols=OuterRef("pk"),
+            status__in=[InteractionStatus.SUBMITTED, InteractionStatus.LOCKED],
+            occurred_at__gte=since,
+        )
+        .order_by()
+        .values("pk")[:1]
+    )
+    counts = kols.annotate(a_meeting=Subquery(one_meeting)).aggregate(
+        tier_one=Count("pk"), met=Count("pk", filter=Q(a_meeting__isnull=False))
+    )
     return Coverage(**counts)
 
 

@@ -14,7 +14,13 @@ from interactions.models import Insight
 
 from .exports import report_pdf, topic_chart
 from .models import InsightRollup, ProductRollup, ReportSubscription, TrendReport
-from .rollups import LOGGED, SENTIMENTS, rollups_refresh, week_bounds, week_start
+from .rollups import (
+    LOGGED,
+    SENTIMENTS,
+    rollups_refresh_stale,
+    week_bounds,
+    week_start,
+)
 from .statistics import METHOD, trend_test
 
 BASELINE_WEEKS = 8
@@ -31,7 +37,9 @@ def trend_report_build(week: dt.date | None = None) -> TrendReport:
     it again replaces the stored report; a failure half-way leaves nothing behind."""
     week = week_start(week or last_complete_week())
     baseline = [week - dt.timedelta(weeks=n) for n in range(BASELINE_WEEKS, 0, -1)]
-    rollups_refresh([*baseline, week])
+    # The reported week is recounted whatever the marks say; the baseline's rollups are
+    # kept true by the stale-week marks, so they are recounted only where something changed.
+    rollups_refresh_stale(also=[week])
     data = {
         "week": week.isoformat(),
         "baseline": [day.isoformat() for day in baseline],

@@ -4,7 +4,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from .rollups import rollups_refresh, week_start
+from .rollups import rollups_refresh_stale, week_start
 from .services import trend_report_build, trend_report_mail
 
 logger = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ def build_weekly_trend_report(week: str | None = None, *, mail: bool = True) -> 
 
 @shared_task
 def refresh_recent_rollups() -> int:
-    """Nightly: recount this week and the last, so the dashboard takes in meetings logged
-    late without waiting for Monday's report."""
+    """Nightly: recount this week and the last, and every week a change has marked stale,
+    so the dashboard takes in meetings logged late without waiting for Monday's report."""
     this_week = week_start(timezone.localdate())
-    return rollups_refresh([this_week - dt.timedelta(weeks=1), this_week])
+    return rollups_refresh_stale(also=[this_week - dt.timedelta(weeks=1), this_week])

@@ -7,10 +7,12 @@ import re
 import zlib
 from base64 import a85decode
 
+from django.utils import timezone
 from lxml import html
 
 from interactions.models import Insight, Interaction, InteractionStatus
-from reports.rollups import week_bounds
+from reports.rollups import week_bounds, week_start
+from reports.staleness import weeks_mark_stale
 from tests.factories import InsightFactory, InteractionFactory
 
 SUBMITTED = InteractionStatus.SUBMITTED
@@ -59,6 +61,8 @@ def insight(
         text=text,
     )
     Insight.objects.filter(pk=created.pk).update(created_at=when)
+    # Written at `when`, the insight would have marked that week's rollups stale itself.
+    weeks_mark_stale([week_start(timezone.localtime(when).date())])
     created.refresh_from_db()
     return created
 

@@ -8,9 +8,15 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from interactions.models import InteractionStatus
+from interactions.models import Interaction, InteractionStatus
 from reports import services
-from reports.models import InsightRollup, InteractionRollup, ProductRollup, TrendReport
+from reports.models import (
+    InsightRollup,
+    InteractionRollup,
+    ProductRollup,
+    StaleRollupWeek,
+    TrendReport,
+)
 from reports.rollups import rollups_refresh, week_bounds, week_start
 from reports.services import trend_report_build
 from reports.tasks import refresh_recent_rollups
@@ -286,7 +292,7 @@ def test_a_first_report_failing_half_way_leaves_no_rollups_and_no_report(dataset
     assert not TrendReport.objects.exists()
 
 
-def test_the_nightly_task_recounts_this_week_and_the_last(organisation, msl):
+def test_the_nightly_task_recounts_this_week_the_last_and_the_weeks_marked_stale(organisation, msl):
     this_week = week_start(timezone.localdate())
     last_week = this_week - dt.timedelta(weeks=1)
     two_weeks_ago = this_week - dt.timedelta(weeks=2)
@@ -296,14 +302,58 @@ def test_the_nightly_task_recounts_this_week_and_the_last(organisation, msl):
         done = meeting(msl, at(week, hours=0, minutes=5), kols=[kol])
         insights(done, kol, topic, at(week, hours=0, minutes=5), count)
 
+    StaleRollupWeek.objects.filter(week=two_weeks_ago).delete()
+    three_weeks_ago = this_week - dt.timedelta(weeks=3)
+    done = meeting(msl, at(three_weeks_ago, hours=0, minutes=5), kols=[kol])
+    insights(done, kol, topic, at(three_weeks_ago, hours=0, minutes=5), 5)
+
     written = refresh_recent_rollups.delay().get()
 
-    assert written == 2 + 2  # an insight row and an interaction row for each week
+    assert written == 3 * 2  # an insight row and an interaction row for each week
+    # Two weeks ago is not marked, as if counted and unchanged since: it is not recounted.
     assert dict(InsightRollup.objects.values_list("week", "insights")) == {
+        three_weeks_ago: 5,
         last_week: 3,
         this_week: 2,
     }
+    assert not StaleRollupWeek.objects.exists()
     assert dict(InteractionRollup.objects.values_list("week", "interactions")) == {
+        three_weeks_ago: 1,
         last_week: 1,
         this_week: 1,
     }
+
+
+def test_a_draft_submitted_weeks_later_brings_its_insights_into_their_week(organisation, msl):
+    """The weekly report no longer recounts its whole baseline: the submission marks the
+    week its insights were written in, and that week alone is recounted."""
+    week = week_start(timezone.localdate()) - dt.timedelta(weeks=3)
+    kol = KOLFactory(territory=organisation["boston"])
+    topic = InsightTopicFactory()
+    draft = meeting(msl, at(week), kols=[kol], status=InteractionStatus.DRAFT)
+    insights(draft, kol, topic, at(week, hours=10), 4)
+    trend_report_build(week + dt.timedelta(weeks=3))
+    assert not InsightRollup.objects.filter(week=week).exists()
+    assert not StaleRollupWeek.objects.exists()
+
+    draft.status = InteractionStatus.SUBMITTED
+    draft.submitted_at = draft.first_submitted_at = timezone.now()
+    draft.save()
+    assert set(StaleRollupWeek.objects.values_list("week", flat=True)) == {week}
+
+    report = trend_report_build(week + dt.timedelta(weeks=3))
+    assert InsightRollup.objects.get(week=week).insights == 4
+    assert InteractionRollup.objects.get(week=week).interactions == 1
+    assert sum(row["baseline_mean"] * 8 for row in report.data["topics"]) == 4
+
+
+def test_an_edit_that_changes_no_count_marks_no_week(organisation, msl):
+    kol = KOLFactory(territory=organisation["boston"])
+    done = meeting(msl, at(week_start(timezone.localdate())), kols=[kol])
+    StaleRollupWeek.objects.all().delete()
+
+    done.notes = "Edited notes."
+    done.save()
+    Interaction.objects.get(pk=done.pk).save()
+
+    assert not StaleRollupWeek.objects.exists()
