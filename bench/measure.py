@@ -128,6 +128,7 @@ def run(*, base_url: str | None, requests_per_page: int, make_client=None) -> di
         ("floor", "msl", "GET", "/bench/floor/"),
         ("/today/", "msl", "GET", "/today/"),
         ("/kols/ search", "msl", "GET", f"/kols/?q={surname}"),
+        ("/kols/ search, every KOL", "compliance", "GET", f"/kols/?q={surname}"),
         ("KOL briefing", "msl", "GET", f"/kols/{kol.pk}/"),
         ("/interactions/", "msl", "GET", "/interactions/"),
         ("log an interaction (POST)", "msl", "POST", "/interactions/new/"),
@@ -136,7 +137,7 @@ def run(*, base_url: str | None, requests_per_page: int, make_client=None) -> di
         ("API /api/v1/interactions/", "msl (token)", "API", "/api/v1/interactions/"),
     ]
     sessions = {}
-    for role in ("msl", "medinfo", "manager-00"):
+    for role in ("msl", "medinfo", "manager-00", "compliance"):
         transport = Transport(base_url, make_client() if make_client else None)
         transport.sign_in(f"{PREFIX}-{role if role != 'msl' else 'msl-000'}")
         sessions[role] = transport
@@ -196,10 +197,16 @@ def trend_report_figures() -> dict:
         cursor.execute(sql, [start, end])
         cursor.fetchall()
     raw_ms = (time.perf_counter() - began) * 1000
+    # The first run also recounts the weeks changes have marked stale since the last one;
+    # the second is the steady state: the reported week recounted, the baseline read.
+    began = time.perf_counter()
+    trend_report_build(week)
+    first_ms = (time.perf_counter() - began) * 1000
     began = time.perf_counter()
     trend_report_build(week)
     task_ms = (time.perf_counter() - began) * 1000
     return {
+        "first_run_ms": round(first_ms, 1),
         "task_ms": round(task_ms, 1),
         "raw_group_by_ms": round(raw_ms, 1),
         "ratio": round(task_ms / raw_ms, 2) if raw_ms else None,
@@ -225,7 +232,8 @@ def write(results: dict, out: Path, *, machine: str) -> tuple[Path, Path]:
     trend = results["trend_report"]
     lines += [
         "",
-        f"Weekly trend-report task: {trend['task_ms']} ms; one raw GROUP BY of the same weeks: "
+        f"Weekly trend-report task: {trend['task_ms']} ms ({trend['first_run_ms']} ms on its "
+        f"first run, recounting the weeks marked stale); one raw GROUP BY of the same weeks: "
         f"{trend['raw_group_by_ms']} ms (x {trend['ratio']}).",
     ]
     md_path = out / "bench.md"

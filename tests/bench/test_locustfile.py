@@ -1,0 +1,57 @@
+"""The load test's locust file runs headless against a live server, so it cannot rot."""
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from bench.generate import Counts
+
+SCALE = 0.002
+LOCUSTFILE = Path(__file__).resolve().parents[2] / "bench" / "locustfile.py"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_locust_users_sign_in_and_work_without_an_error(live_server, tmp_path):
+    call_command("seed_bench", "--scale", str(SCALE))
+    locust = Path(sys.executable).with_name("locust")
+    # The live server's threads share SQLite's in-memory test database, which locks a
+    # table against a second writer: concurrent users are for PostgreSQL's run.
+    users = "6" if connection.vendor == "postgresql" else "1"
+
+    finished = subprocess.run(
+        [
+            str(locust),
+            "-f",
+            str(LOCUSTFILE),
+            "--headless",
+            "--users",
+            users,
+            "--spawn-rate",
+            users,
+            "--run-time",
+            "12s",
+            "--host",
+            live_server.url,
+            "--csv",
+            str(tmp_path / "locust"),
+            "--only-summary",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "BENCH_MSLS": str(Counts.at(SCALE).msls)},
+    )
+
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    with open(tmp_path / "locust_stats.csv") as stats:
+        rows = {row["Name"]: row for row in csv.DictReader(stats)}
+    assert int(rows["Aggregated"]["Failure Count"]) == 0
+    assert int(rows["sign in"]["Request Count"]) == int(users)
+    # Beyond signing in (a form and a POST each), the users went on to their pages.
+    assert int(rows["Aggregated"]["Request Count"]) > 3 * int(users)
