@@ -161,6 +161,8 @@ class Insight(models.Model):
             # Trend reports count insights per topic per week.
             models.Index(fields=["topic", "created_at"], name="insight_topic_time"),
             models.Index(fields=["kol", "created_at"], name="insight_kol_time"),
+            # The MSL's day counts the insights they wrote today.
+            models.Index(fields=["author", "created_at"], name="insight_author_time"),
         ]
 
     def __str__(self) -> str:
