@@ -166,6 +166,8 @@ class Insight(models.Model):
             # Trend reports count insights per topic per week.
             models.Index(fields=["topic", "created_at"], name="insight_topic_time"),
             models.Index(fields=["kol", "created_at"], name="insight_kol_time"),
+            # The weekly rollups recount a week of insights; without it, every insight ever.
+            models.Index(fields=["created_at"], name="insight_time"),
             # The MSL's day counts the insights they wrote today.
             models.Index(fields=["author", "created_at"], name="insight_author_time"),
         ]

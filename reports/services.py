@@ -13,7 +13,13 @@ from catalog.models import InsightTopic, Product
 from interactions.models import Insight
 
 from .exports import report_pdf, topic_chart
-from .models import InsightRollup, ProductRollup, ReportSubscription, TrendReport
+from .models import (
+    InsightRollup,
+    InteractionRollup,
+    ProductRollup,
+    ReportSubscription,
+    TrendReport,
+)
 from .rollups import (
     LOGGED,
     SENTIMENTS,
@@ -37,9 +43,10 @@ def trend_report_build(week: dt.date | None = None) -> TrendReport:
     it again replaces the stored report; a failure half-way leaves nothing behind."""
     week = week_start(week or last_complete_week())
     baseline = [week - dt.timedelta(weeks=n) for n in range(BASELINE_WEEKS, 0, -1)]
-    # The reported week is recounted whatever the marks say; the baseline's rollups are
-    # kept true by the stale-week marks, so they are recounted only where something changed.
-    rollups_refresh_stale(also=[week])
+    # Rollups are kept true by the stale-week marks (and the nightly recount of the last two
+    # weeks), so only marked weeks are recounted, and the reported week if never counted.
+    counted = InteractionRollup.objects.filter(week=week).exists()
+    rollups_refresh_stale(also=[] if counted else [week])
     data = {
         "week": week.isoformat(),
         "baseline": [day.isoformat() for day in baseline],

@@ -6,6 +6,8 @@ that fails half-way leaves the rollups and the stored report as they were."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from interactions.models import Interaction, InteractionStatus
@@ -357,3 +359,18 @@ def test_an_edit_that_changes_no_count_marks_no_week(organisation, msl):
     Interaction.objects.get(pk=done.pk).save()
 
     assert not StaleRollupWeek.objects.exists()
+
+
+def test_a_counted_week_nothing_has_changed_is_read_not_recounted(organisation, msl):
+    week = week_start(timezone.localdate()) - dt.timedelta(weeks=1)
+    kol = KOLFactory(territory=organisation["boston"])
+    done = meeting(msl, at(week), kols=[kol])
+    insights(done, kol, InsightTopicFactory(), at(week, hours=10), 3)
+    trend_report_build(week)
+
+    with CaptureQueriesContext(connection) as queries:
+        report = trend_report_build(week)
+
+    recounts = [q for q in queries.captured_queries if q["sql"].startswith("DELETE")]
+    assert recounts == []
+    assert report.data["topics"][0]["count"] == 3
