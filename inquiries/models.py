@@ -180,6 +180,13 @@ class MedicalInquiry(UnsolicitedRequest):
         verbose_name_plural = "medical inquiries"
         indexes = [
             models.Index(fields=["status", "deadline"], name="inquiry_queue"),
+            # The open queue's order: its first page straight off the index, however long
+            # the queue (the four active statuses defeat the index above for ordering).
+            models.Index(
+                fields=["deadline", "id"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="inquiry_open_by_deadline",
+            ),
             models.Index(fields=["assignee", "status"], name="inquiry_assignee"),
             models.Index(fields=["raised_by", "created_at"], name="inquiry_raised_by"),
             models.Index(fields=["kol", "created_at"], name="inquiry_kol"),
