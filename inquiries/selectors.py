@@ -107,15 +107,19 @@ def queue_counts(user, *, today: dt.date | None = None) -> dict[str, int]:
     active = Q(status__in=ACTIVE_STATUSES)
     # Every tab counts active inquiries: said first, the (status, deadline) index finds them
     # instead of a scan of every inquiry ever answered.
-    return inquiries_visible_to(user).filter(active).aggregate(
-        unassigned=Count("pk", filter=Q(status=InquiryStatus.OPEN)),
-        mine=Count("pk", filter=active & Q(assignee=user)),
-        due_soon=Count(
-            "pk",
-            filter=active & Q(deadline__gte=today, deadline__lte=add_business_days(today, 1)),
-        ),
-        overdue=Count("pk", filter=active & Q(deadline__lt=today)),
-        open=Count("pk", filter=active),
+    return (
+        inquiries_visible_to(user)
+        .filter(active)
+        .aggregate(
+            unassigned=Count("pk", filter=Q(status=InquiryStatus.OPEN)),
+            mine=Count("pk", filter=active & Q(assignee=user)),
+            due_soon=Count(
+                "pk",
+                filter=active & Q(deadline__gte=today, deadline__lte=add_business_days(today, 1)),
+            ),
+            overdue=Count("pk", filter=active & Q(deadline__lt=today)),
+            open=Count("pk", filter=active),
+        )
     )
 
 
