@@ -54,16 +54,25 @@ class SignedInUser(HttpUser):
 
     def sign_in(self, username: str) -> None:
         token = self.csrf_token("/accounts/login/")
-        with self.client.post(
+        self.post_form(
             "/accounts/login/",
-            data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
-            headers={"Referer": f"{self.host}/accounts/login/"},
+            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            name="sign in",
+            refused=f"{username} could not sign in",
+        )
+
+    def post_form(self, path: str, data: dict, *, name: str, refused: str) -> None:
+        """A form posted as a browser does; anything but the redirect after success fails."""
+        with self.client.post(
+            path,
+            data=data,
+            headers={"Referer": f"{self.host}{path}"},
             allow_redirects=False,
             catch_response=True,
-            name="sign in",
+            name=name,
         ) as response:
             if response.status_code != 302:
-                response.failure(f"{username} could not sign in (HTTP {response.status_code})")
+                response.failure(f"{refused} (HTTP {response.status_code})")
         self._plain_cookies()
 
     def page(self, path: str, name: str | None = None):
@@ -105,9 +114,9 @@ class MSL(SignedInUser):
         if not self.kol_ids:
             return
         token = self.csrf_token("/interactions/new/")
-        with self.client.post(
+        self.post_form(
             "/interactions/new/",
-            data={
+            {
                 "csrfmiddlewaretoken": token,
                 "kols": self.kol_ids[0],
                 "type": "one_to_one",
@@ -117,14 +126,9 @@ class MSL(SignedInUser):
                 "duration_minutes": 20,
                 "notes": "Load test: a short call about recent data.",
             },
-            headers={"Referer": f"{self.host}/interactions/new/"},
-            allow_redirects=False,
-            catch_response=True,
             name="log an interaction (POST)",
-        ) as response:
-            if response.status_code != 302:
-                response.failure(f"HTTP {response.status_code}: not saved")
-        self._plain_cookies()
+            refused="not saved",
+        )
 
 
 class Manager(SignedInUser):

@@ -1,12 +1,9 @@
 """Logging an interaction: a fixed, small number of queries, whatever it links, and the audit
 entry still says exactly what the database holds."""
 
-import datetime as dt
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from compliance.audit_chain import snapshot
 from compliance.models import AuditAction, AuditEntry
@@ -21,20 +18,13 @@ from tests.factories import (
     UserFactory,
 )
 
+from .test_pages import log_data as log_one
+
 pytestmark = pytest.mark.django_db
 
 
 def log_data(kols, **changes):
-    data = {
-        "kols": [kol.pk for kol in kols],
-        "type": "one_to_one",
-        "channel": "in_person",
-        "occurred_at": (timezone.localtime() - dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
-        "duration_minutes": "45",
-        "notes": "Discussed five-year outcomes.",
-    }
-    data.update(changes)
-    return data
+    return log_one(kols[0], kols=[kol.pk for kol in kols], **changes)
 
 
 def queries_to_log(client, kols) -> int:
