@@ -19,6 +19,9 @@ from reports.services import last_complete_week, trend_report_build
 from .generate import BENCH_PASSWORD, PREFIX
 
 SERVER_TIME = re.compile(r"app;dur=([0-9.]+)")
+# Not counted: enough requests to reach every gunicorn worker of a small server, whose first
+# request of a page loads its templates and opens its database connection.
+WARM_UPS = 8
 
 
 @dataclass
@@ -146,7 +149,7 @@ def run(*, base_url: str | None, requests_per_page: int, make_client=None) -> di
     for name, role, method, path in plan:
         figure = Figure(name, role)
         transport = api if method == "API" else sessions[role]
-        for attempt in range(requests_per_page + 2):  # two warm-ups, not counted
+        for attempt in range(requests_per_page + WARM_UPS):
             if method == "POST":
                 token = transport.csrf(path)
                 when = timezone.localtime() - dt.timedelta(hours=1)
@@ -166,7 +169,7 @@ def run(*, base_url: str | None, requests_per_page: int, make_client=None) -> di
             else:
                 result = _timed(transport.get, path)
             status, headers, _, wall = result
-            if attempt >= 2:
+            if attempt >= WARM_UPS:
                 _record(figure, status, headers, wall)
         figures.append(figure)
     floor = figures[0]
