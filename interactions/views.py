@@ -69,10 +69,17 @@ def interaction_list(request):
     interactions = interaction_list_for_user(request.user)
     listing = InteractionFilter(request.GET or None, queryset=interactions, user=request.user)
     found = filtered_listing(request, listing, page_size=PAGE_SIZE, distinct=True)
+    # A link from a KOL's pages filters by the KOL itself, which the form does not show.
+    chosen_kol = getattr(listing.form, "cleaned_data", {}).get("kol")
+    every_kol = request.GET.copy()
+    for name in ("kol", "page"):
+        every_kol.pop(name, None)
     context = {
         "filter": listing,
         "page": found.page,
         "query_string": found.query_string,
+        "chosen_kol": chosen_kol,
+        "every_kol_query": every_kol.urlencode(),
         "may_log": request.user.has_role(Role.MSL),
     }
     return render(request, "interactions/interaction_list.html", context)

@@ -197,6 +197,10 @@ def test_the_list_filters_by_status_and_kol(client, msl, kol, organisation):
     assert planned.count('data-testid="interaction-link"') == 1
     assert with_kol.count('data-testid="interaction-link"') == 1
     assert other.display_name in with_kol
+    # The page says which KOL it is narrowed to, and how to widen it again.
+    assert f"With <strong>{other.display_name}</strong>" in with_kol
+    both = client.get(f"/interactions/?kol={other.pk}&status=draft&page=1").content.decode()
+    assert 'href="?status=draft">every KOL</a>' in both
 
 
 def test_the_list_filters_by_a_kols_name_without_listing_every_kol(client, msl, kol, organisation):
