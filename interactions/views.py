@@ -68,7 +68,7 @@ def follow_up_done(request, pk):
 def interaction_list(request):
     interactions = interaction_list_for_user(request.user)
     listing = InteractionFilter(request.GET or None, queryset=interactions, user=request.user)
-    found = filtered_listing(request, listing, page_size=PAGE_SIZE, distinct=True)
+    found = filtered_listing(request, listing, page_size=PAGE_SIZE)
     # A link from a KOL's pages filters by the KOL itself, which the form does not show.
     chosen_kol = getattr(listing.form, "cleaned_data", {}).get("kol")
     every_kol = request.GET.copy()

@@ -67,3 +67,27 @@ def test_development_needs_no_environment_at_all():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "django.db.backends.sqlite3", "True"]
+
+
+def test_with_redis_sessions_are_read_from_the_cache_and_without_it_from_the_database():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_ENGINE)"
+    )
+    with_redis = run_python(code, REDIS_URL="redis://127.0.0.1:6379/0")
+    without = run_python(code)
+
+    assert with_redis.stdout.strip() == "django.contrib.sessions.backends.cached_db"
+    # A per-process cache would keep an ended session alive in the other processes.
+    assert without.stdout.strip() == "django.contrib.sessions.backends.db"
+
+
+def test_postgresql_connections_plan_for_a_web_app():
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['OPTIONS']['options'])",
+        DATABASE_URL="postgresql://user:secret@db.example.org:5432/crm",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["-c", "jit=off", "-c", "random_page_cost=1.1"]

@@ -214,6 +214,12 @@ def test_the_list_filters_by_a_kols_name_without_listing_every_kol(client, msl, 
 
     assert by_name.count('data-testid="interaction-link"') == 2
     assert 'name="kol_name" value="okonk"' in by_name
+    # Two matching KOLs at one meeting still list it once.
+    namesake = KOLFactory(territory=organisation["boston"], last_name="Okonkwo-Reyes")
+    InteractionFactory(owner=msl, kols=[other, namesake])
+    both = client.get("/interactions/?kol_name=okonk&status=draft").content.decode()
+    assert both.count('data-testid="interaction-link"') == 3
+    assert "3 interactions" in both
     # No drop-down of every KOL the user may see.
     assert (
         "<option"
