@@ -375,15 +375,6 @@ def mention_list(user) -> QuerySet[Mention]:
     )
 
 
-def internal_meetings(user, *, since: dt.date, limit: int = 5) -> list[Event]:
-    return list(
-        events_visible_to(user)
-        .filter(kind=EventKind.INTERNAL_MEETING, ends_on__gte=since)
-        .annotate(shared_count=Count("shared_insights"))
-        .order_by("starts_on")[:limit]
-    )
-
-
 def my_coming_events(
     user, *, today: dt.date, horizon: dt.date, limit: int
 ) -> tuple[list[Event], list[Event]]:

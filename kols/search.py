@@ -59,12 +59,8 @@ def _interests_changed(sender, instance, action, reverse, pk_set, **kwargs):
         kols_search_text_refresh(pk_set)
 
 
-def _institution_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        kols_search_text_refresh(instance.kols.values_list("pk", flat=True))
-
-
-def _interest_saved(sender, instance, raw=False, **kwargs):
+def _name_of_kols_saved(sender, instance, raw=False, **kwargs):
+    """An institution or an interest renamed: every KOL it names searches differently."""
     if not raw:
         kols_search_text_refresh(instance.kols.values_list("pk", flat=True))
 
@@ -74,5 +70,5 @@ def connect_search_text_upkeep():
     m2m_changed.connect(
         _interests_changed, sender=KOL.interests.through, dispatch_uid="kol-search-interests"
     )
-    post_save.connect(_institution_saved, sender=Institution, dispatch_uid="kol-search-inst")
-    post_save.connect(_interest_saved, sender=Interest, dispatch_uid="kol-search-interest")
+    post_save.connect(_name_of_kols_saved, sender=Institution, dispatch_uid="kol-search-inst")
+    post_save.connect(_name_of_kols_saved, sender=Interest, dispatch_uid="kol-search-interest")
