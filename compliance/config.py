@@ -7,6 +7,7 @@ Only committed rows are ever cached: a transaction that has changed the configur
 the database until it ends, so a rolled-back change never reaches the cache, and a reader
 that raced a change stores its copy under a token nobody asks for any more."""
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from .models import CompliancePolicy, FirewallRule, OpenPaymentsThreshold, Restr
 # Changes made behind the ORM's back (raw SQL, queryset.update) are seen within this time.
 SAFETY_TIMEOUT_SECONDS = 300
 _CHANGED_IN = "_compliance_config_changed_in"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,15 @@ class ComplianceConfig:
 def compliance_config() -> ComplianceConfig:
     if _changed_in_this_transaction():
         return _read()
+    try:
+        return _cached()
+    except Exception:
+        # The rules must hold with the cache down: read them, at a few queries' cost.
+        logger.exception("Compliance configuration read past an unavailable cache")
+        return _read()
+
+
+def _cached() -> ComplianceConfig:
     generation = cache.get(_generation_key())
     if generation is None:
         generation = _new_generation()
@@ -76,10 +87,14 @@ def _changed_in_this_transaction() -> bool:
 
 
 def _configuration_changed(**kwargs):
-    _new_generation()
+    try:
+        _new_generation()
+    except Exception:
+        # The save stands; other processes may serve the old rules until the safety expiry.
+        logger.exception("Compliance configuration changed while the cache was unavailable")
     if connection.in_atomic_block:
         setattr(connection, _CHANGED_IN, connection.atomic_blocks[0])
-        transaction.on_commit(_new_generation)
+        transaction.on_commit(_new_generation, robust=True)
 
 
 def connect_invalidation():

@@ -65,3 +65,22 @@ def test_a_firewall_change_applies_to_the_next_request(client, viewer, msl):
     assert not may_see(user_with_roles(viewer.pk), NOTES)
     FirewallRule.objects.update_or_create(role="Viewer", defaults={"may_see_notes": True})
     assert may_see(user_with_roles(viewer.pk), NOTES)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rules_hold_while_the_cache_is_down(settings, caplog):
+    RestrictedTerm.objects.create(pattern="cures everything", severity="block")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+
+    assert [term.pattern for term in active_terms()] == ["cures everything"]
+    assert "read past an unavailable cache" in caplog.text
+
+    # A change made meanwhile is saved, and read.
+    RestrictedTerm.objects.create(pattern="no side effects", severity="block")
+    assert len(active_terms()) == 2
+    assert "changed while the cache was unavailable" in caplog.text
