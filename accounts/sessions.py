@@ -6,6 +6,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import transaction
 from django.utils import timezone
 
 from .middleware import SESSION_MFA_STEP, SESSION_SEEN, SESSION_STARTED, mfa_step
@@ -35,6 +36,7 @@ def sessions_of(user) -> list[UserSession]:
     return list(UserSession.objects.filter(user=user))
 
 
+@transaction.atomic
 def session_end(*, user, session_key: str) -> bool:
     ended, _ = UserSession.objects.filter(user=user, session_key=session_key).delete()
     if ended:  # only the user's own: another user's key must end nothing
@@ -42,6 +44,7 @@ def session_end(*, user, session_key: str) -> bool:
     return bool(ended)
 
 
+@transaction.atomic
 def sessions_end_all(*, user, keep: str | None = None) -> int:
     keys = list(
         UserSession.objects.filter(user=user)
@@ -56,5 +59,7 @@ def sessions_end_all(*, user, keep: str | None = None) -> int:
 
 def _session_delete(session_key: str) -> None:
     # Through the session engine: sessions are cached, and deleting only the database row
-    # would leave the cached copy signed in.
+    # would leave the cached copy signed in. If the cache cannot be reached the error rolls
+    # the whole ending back, so the session is still listed and can be ended again later,
+    # rather than gone from the list while its cached copy would come back with the cache.
     import_module(settings.SESSION_ENGINE).SessionStore().delete(session_key)

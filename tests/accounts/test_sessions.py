@@ -9,8 +9,10 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from redis.exceptions import ConnectionError as RedisUnreachable
 
 from accounts.models import UserSession
+from accounts.sessions import session_end
 from api.models import ApiToken
 from api.services import token_create
 from tests.factories.accounts import DEFAULT_PASSWORD
@@ -352,3 +354,21 @@ def test_an_ended_session_is_gone_from_the_session_cache_too(settings, msl):
 
     assert sent_to_login(second.get("/today/"), "/today/")
     assert first.get("/today/").status_code == 200
+
+
+def test_ending_a_session_with_the_cache_down_ends_nothing_rather_than_half(settings, msl):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    other = sign_in(msl)
+    key = other.session.session_key
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+
+    with pytest.raises(RedisUnreachable):
+        session_end(user=msl, session_key=key)
+
+    assert Session.objects.filter(session_key=key).exists()
+    assert UserSession.objects.filter(session_key=key).exists()
