@@ -9,6 +9,7 @@ from compliance.forms import ComplianceFormMixin
 from compliance.live_check import live_check_attrs
 from compliance.models import CheckedText
 from kols.selectors import kols_visible_to
+from msl_crm.form_rendering import ModelMultipleChoiceField
 
 from .models import FollowUp, Insight, Interaction, InteractionStatus
 from .services import shareable_materials
@@ -71,6 +72,10 @@ class InteractionForm(ComplianceFormMixin, forms.ModelForm):
             "kols": forms.SelectMultiple(attrs={"size": 8}),
         }
         labels = {"kols": "KOLs", "materials_shared": "Approved materials shared"}
+        field_classes = {
+            "kols": ModelMultipleChoiceField,
+            "internal_attendees": ModelMultipleChoiceField,
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -213,6 +213,8 @@ STORAGES = {
     },
 }
 
+# Select boxes with hundreds of options (KOLs of a territory) are written in Python.
+FORM_RENDERER = "msl_crm.form_rendering.FormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
