@@ -9,12 +9,20 @@ from django.db.models.signals import m2m_changed, post_save
 from .models import KOL, Institution, Interest
 
 BATCH_SIZE = 2000
-# Words are split on whitespace, so a newline keeps a word from matching across two parts.
+# Every word of the text follows a separator. Typed words are split on whitespace, so none
+# matches across two; and a word of one or two letters, which a trigram index cannot find
+# inside other words, is looked up at the start of one ("Xu", not every "maxum").
 SEPARATOR = "\n"
+SHORTEST_MATCHED_ANYWHERE = 3
 
 
 def search_words(text: str) -> list[str]:
     return [word.upper() for word in text.split()[:8]]
+
+
+def search_fragment(word: str) -> str:
+    """What the search text must contain for a typed word (upper case)."""
+    return word if len(word) >= SHORTEST_MATCHED_ANYWHERE else SEPARATOR + word
 
 
 def kol_search_text(kol: KOL) -> str:
@@ -22,7 +30,8 @@ def kol_search_text(kol: KOL) -> str:
     if kol.institution is not None:
         parts.append(kol.institution.name)
     parts += [interest.name for interest in kol.interests.all()]
-    return SEPARATOR.join(part for part in parts if part).upper()
+    words = " ".join(part for part in parts if part).upper().split()
+    return "".join(SEPARATOR + word for word in words)
 
 
 def kols_search_text_refresh(kol_ids: Iterable[int]) -> None:

@@ -10,7 +10,7 @@ from accounts.scoping import scope_for_user, visible_territories
 from catalog.models import TherapeuticArea
 
 from .models import KOL, Interest
-from .search import search_words
+from .search import search_fragment, search_words
 
 
 def kols_visible_to(user) -> QuerySet[KOL]:
@@ -27,9 +27,10 @@ def kol_get_for_user(*, user, pk) -> KOL:
 
 
 def kol_search(queryset: QuerySet[KOL], text: str) -> QuerySet[KOL]:
-    """Every word must match the name, specialty, institution, city or an interest."""
+    """Every word must match the name, specialty, institution, city or an interest; a word
+    of one or two letters must start a word of theirs."""
     for word in search_words(text):
-        queryset = queryset.filter(search_text__contains=word)
+        queryset = queryset.filter(search_text__contains=search_fragment(word))
     return queryset
 
 

@@ -3,6 +3,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models.functions import Upper
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -39,7 +40,7 @@ def kol_list(request):
         directory.form.is_valid()
         results = directory.filter_queryset(kols)
     # A tie-breaker keeps pages stable when many KOLs share a name or tier.
-    results = results.order_by(*(results.query.order_by or ["last_name", "first_name"]), "pk")
+    results = results.order_by(*(results.query.order_by or _name_order(directory)), "pk")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     extra_columns, rows = directory_rows(list(page.object_list), request.user)
     context = {
@@ -56,6 +57,15 @@ def kol_list(request):
     # One URL, two bodies: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _name_order(directory) -> list:
+    if directory.is_bound and directory.form.cleaned_data.get("q"):
+        # Matches are found first, then sorted by name in any case. Sorted as stored, the
+        # name index would be walked instead, testing KOL after KOL until a page matches:
+        # for "Xu", most of the directory.
+        return [Upper("last_name"), Upper("first_name")]
+    return ["last_name", "first_name"]
 
 
 @section_required("kols")

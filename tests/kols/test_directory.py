@@ -322,6 +322,13 @@ def test_the_directory_sorts_by_name_or_tier(client, msl, tiered, sort, expected
     assert last_names(directory(client, msl, sort)) == expected
 
 
+def test_search_results_are_sorted_by_name_whatever_its_case(client, msl, organisation):
+    for first, last in [("Zoe", "Xu"), ("Amy", "xu"), ("Bo", "Xuan"), ("Al", "Xavier")]:
+        KOLFactory(first_name=first, last_name=last, territory=organisation["boston"])
+
+    assert last_names(directory(client, msl, "?q=xu")) == ["xu", "Xu", "Xuan"]
+
+
 # Pagination.
 
 

@@ -1,7 +1,10 @@
 """The directory searches one column kept up to date with every change of what it may match:
 the KOL's own fields, their institution's name and their interests."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.db import connection
 
 from kols.models import KOL, Interest
@@ -70,14 +73,53 @@ def test_words_are_matched_in_any_case_but_not_across_two_fields(alvarez):
     assert found("bostondana") == []
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL index")
-def test_postgresql_answers_a_search_from_the_trigram_index(alvarez):
-    sql, params = kol_search(KOL.objects.order_by(), "farber").query.sql_with_params()
+def test_a_word_of_one_or_two_letters_matches_where_a_word_starts():
+    KOLFactory(first_name="Wei", last_name="Xu", city="Boston")
+    KOLFactory(first_name="Dana", last_name="Maxum", city="Boston")
+    KOLFactory(first_name="Oskar", last_name="Lindqvist", city="Oxford")
+
+    assert found("xu") == ["Xu"]
+    assert found("xum") == ["Maxum"]
+    assert found("ox") == ["Lindqvist"]
+    assert found("ox boston") == []
+
+
+def test_the_migration_puts_a_separator_before_every_stored_word(alvarez):
+    KOL.objects.filter(pk=alvarez.pk).update(
+        search_text="MARIA\nALVAREZ\nDANA-FARBER CANCER INSTITUTE"
+    )
+    migration = importlib.import_module("kols.migrations.0006_search_text_word_starts")
+    migration.separate_every_word(apps, connection.schema_editor())
+
+    alvarez.refresh_from_db()
+    assert alvarez.search_text == "\nMARIA\nALVAREZ\nDANA-FARBER\nCANCER\nINSTITUTE"
+    assert found("da") == ["Alvarez"]
+
+
+def postgresql_plan(text: str) -> str:
+    sql, params = kol_search(KOL.objects.order_by(), text).query.sql_with_params()
     with connection.cursor() as cursor:
         # On a handful of rows any plan will do; with scans and plain index scans ruled
         # out, what remains is a bitmap scan of an index that can answer LIKE '%…%'.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL index")
+def test_postgresql_answers_a_search_from_the_trigram_index(alvarez):
+    assert "kol_search_trgm" in postgresql_plan("farber")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL index")
+def test_the_trigram_index_finds_only_candidates_for_a_two_letter_word(alvarez):
+    KOLFactory(first_name="Wei", last_name="Xu")
+    KOLFactory(first_name="Dana", last_name="Maxum")
+
+    plan = postgresql_plan("xu")
+
     assert "kol_search_trgm" in plan
+    # Looked up anywhere in a word, two letters have no trigram: the index would hand
+    # over every KOL for the table to test.
+    assert "Rows Removed by Index Recheck" not in plan
