@@ -22,6 +22,7 @@ from accounts.models import Team, Territory, User
 from accounts.roles import Role
 from catalog.models import InsightTopic, Product
 from inquiries.models import InquiryStatus, MedicalInquiry
+from interactions.last_meetings import last_meetings_refresh_all
 from interactions.models import (
     FollowUp,
     FollowUpKind,
@@ -179,6 +180,7 @@ def generate(scale: float, *, seed: int = 2026, now: dt.datetime | None = None, 
             f"{sum(map(len, kols_by_territory.values()))} KOLs"
         )
         interactions = _interactions(counts, rng, msls, kols_by_territory, start, now)
+        last_meetings_refresh_all()
         log(f"{len(interactions)} interactions")
         _insights(counts, rng, interactions, topics, now)
         log(f"{counts.insights} insights")

@@ -22,6 +22,10 @@ class InteractionsConfig(AppConfig):
             if check not in SUBMISSION_CHECKS:
                 SUBMISSION_CHECKS.append(check)
 
+        from .last_meetings import connect_last_meetings
+
+        connect_last_meetings()
+
         # kols/ shows what this app knows about a KOL without importing it.
         from kols.briefing import BriefingSection, register_briefing_section
         from kols.directory import DirectoryColumn, register_directory_column

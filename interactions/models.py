@@ -240,3 +240,18 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
+
+
+class LastMeeting(models.Model):
+    """When a KOL was last met in a logged (submitted or locked) interaction. Derived, so
+    that coverage reads one row per KOL rather than each KOL's whole history; kept up to
+    date by interactions/last_meetings.py with every change of an interaction's status,
+    time or KOLs. A KOL never met has no row."""
+
+    kol = models.OneToOneField(
+        KOL, primary_key=True, on_delete=models.CASCADE, related_name="last_meeting"
+    )
+    occurred_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.kol_id} last met {self.occurred_at:%Y-%m-%d}"

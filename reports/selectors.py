@@ -4,7 +4,7 @@ from the weekly rollups and database aggregates, so its cost does not grow with 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Expression, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Expression, Q, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -13,7 +13,6 @@ from accounts.scoping import sees_everything, visible_territories, visible_users
 from catalog.models import InsightTopic
 from compliance.selectors import SafetyTimeliness, safety_timeliness, violation_trend
 from inquiries.selectors import InquiryMetric, inquiry_metrics
-from interactions.models import Interaction, InteractionStatus
 from kols.models import KOL
 from msl_crm.counting import count_of, sum_of
 
@@ -148,20 +147,9 @@ def _coverage(user, now) -> Coverage:
     if not reports_everyone(user):
         kols = kols.filter(territory__in=visible_territories(user).values("pk"))
     since = now - dt.timedelta(days=COVERAGE_DAYS)
-    # A scalar subquery per KOL, stopping at the first meeting found: PostgreSQL turns an
-    # IN or EXISTS into a hash join over the whole field force's quarter of interactions,
-    # which grows with the organisation, not with the reader's KOLs.
-    one_meeting = (
-        Interaction.objects.filter(
-            kols=OuterRef("pk"),
-            status__in=[InteractionStatus.SUBMITTED, InteractionStatus.LOCKED],
-            occurred_at__gte=since,
-        )
-        .order_by()
-        .values("pk")[:1]
-    )
-    counts = kols.annotate(a_meeting=Subquery(one_meeting)).aggregate(
-        tier_one=Count("pk"), met=Count("pk", filter=Q(a_meeting__isnull=False))
+    # One stored row per KOL (LastMeeting) rather than each KOL's history of meetings.
+    counts = kols.aggregate(
+        tier_one=Count("pk"), met=Count("pk", filter=Q(last_meeting__occurred_at__gte=since))
     )
     return Coverage(**counts)
 

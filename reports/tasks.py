@@ -4,6 +4,8 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from interactions.last_meetings import last_meetings_refresh_all
+
 from .rollups import rollups_refresh_stale, week_start
 from .services import trend_report_build, trend_report_mail
 
@@ -24,6 +26,9 @@ def build_weekly_trend_report(week: str | None = None, *, mail: bool = True) -> 
 @shared_task
 def refresh_recent_rollups() -> int:
     """Nightly: recount this week and the last, and every week a change has marked stale,
-    so the dashboard takes in meetings logged late without waiting for Monday's report."""
+    so the dashboard takes in meetings logged late without waiting for Monday's report.
+    Each KOL's last meeting is recomputed too, in case a bulk write went past the signals."""
     this_week = week_start(timezone.localdate())
-    return rollups_refresh_stale(also=[this_week - dt.timedelta(weeks=1), this_week])
+    recounted = rollups_refresh_stale(also=[this_week - dt.timedelta(weeks=1), this_week])
+    last_meetings_refresh_all()
+    return recounted

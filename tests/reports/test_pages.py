@@ -12,11 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
+from lxml import html
 from openpyxl import load_workbook
 
 from accounts.models import Team
 from accounts.roles import Role
-from interactions.models import Insight
+from interactions.models import Insight, InteractionStatus, LastMeeting
 from reports.models import ReportSubscription, TrendReport
 from reports.rollups import rollups_refresh
 from reports.services import last_complete_week, trend_report_build
@@ -145,6 +146,28 @@ def test_the_managers_dashboard_counts_only_their_teams_insights(client, manager
     assert len(table[OUTCOMES]) == 12
     assert table[OUTCOMES][-2:] == [2, 5]
     assert sum(table[OUTCOMES]) == 7
+
+
+def test_coverage_counts_the_teams_tier_one_kols_met_in_the_last_90_days(
+    client, manager, msl, msl2, organisation
+):
+    now = timezone.now()
+    boston, other_team = organisation["boston"], organisation["bay_area"]
+    met, met_long_ago, only_a_draft, never = (
+        KOLFactory(territory=boston, tier=1) for _ in range(4)
+    )
+    meeting(msl, now - dt.timedelta(days=10), kols=[met])
+    meeting(msl, now - dt.timedelta(days=100), kols=[met_long_ago])
+    meeting(msl, now - dt.timedelta(days=1), kols=[only_a_draft], status=InteractionStatus.DRAFT)
+    meeting(msl, now - dt.timedelta(days=3), kols=[KOLFactory(territory=boston, tier=2)])
+    meeting(msl2, now - dt.timedelta(days=3), kols=[KOLFactory(territory=other_team, tier=1)])
+    client.force_login(manager)
+
+    page = html.fromstring(client.get(URL).content)
+    coverage = " ".join(page.xpath('//*[@data-testid="coverage"]')[0].text_content().split())
+
+    assert coverage == "25.0% of tier-1 KOLs met in the last 90 days (1 of 4)."
+    assert never.pk not in LastMeeting.objects.values_list("kol_id", flat=True)
 
 
 @pytest.mark.parametrize("persona", ["viewer", "compliance_user"])

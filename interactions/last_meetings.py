@@ -1,0 +1,98 @@
+"""Keeps LastMeeting true: signals recompute the KOLs an interaction change touches. Bulk
+writes bypass signals; the ones that create meetings (the bench generator) call
+`last_meetings_refresh_all`, and so does the nightly rollup task, as a net."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Max
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_delete
+
+from .models import Interaction, LastMeeting
+from .selectors import LOGGED
+
+Attendance = Interaction.kols.through
+BATCH_SIZE = 2000
+
+
+def _latest_by_kol(links):
+    return (
+        links.filter(interaction__status__in=LOGGED, interaction__occurred_at__isnull=False)
+        .values("kol_id")
+        .annotate(at=Max("interaction__occurred_at"))
+        .values_list("kol_id", "at")
+    )
+
+
+def _store(latest: dict) -> None:
+    LastMeeting.objects.bulk_create(
+        [LastMeeting(kol_id=kol_id, occurred_at=at) for kol_id, at in latest.items()],
+        update_conflicts=True,
+        unique_fields=["kol"],
+        update_fields=["occurred_at"],
+        batch_size=BATCH_SIZE,
+    )
+
+
+def last_meetings_refresh(kol_ids: Iterable[int]) -> None:
+    kol_ids = set(kol_ids)
+    if kol_ids:
+        latest = dict(_latest_by_kol(Attendance.objects.filter(kol_id__in=kol_ids)))
+        LastMeeting.objects.filter(kol_id__in=kol_ids - latest.keys()).delete()
+        _store(latest)
+
+
+@transaction.atomic
+def last_meetings_refresh_all() -> int:
+    latest = dict(_latest_by_kol(Attendance.objects.all()))
+    LastMeeting.objects.all().delete()
+    _store(latest)
+    return len(latest)
+
+
+def _kol_ids(interaction: Interaction) -> list[int]:
+    return list(Attendance.objects.filter(interaction=interaction).values_list("kol_id", flat=True))
+
+
+def _loaded(sender, instance, **kwargs):
+    instance._met_as = (instance.status in LOGGED, instance.occurred_at)
+
+
+def _saved(sender, instance, created, raw=False, **kwargs):
+    met_as = (instance.status in LOGGED, instance.occurred_at)
+    changed = met_as != getattr(instance, "_met_as", (False, None))
+    instance._met_as = met_as
+    # A new interaction has no KOLs yet: adding them sends m2m_changed.
+    if changed and not created and not raw:
+        last_meetings_refresh(_kol_ids(instance))
+
+
+def _attendance_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse:
+        # From the KOL's side: kol.interactions.add(...) and the like.
+        if action in {"post_add", "post_remove", "post_clear"}:
+            last_meetings_refresh([instance.pk])
+    elif action == "pre_clear":
+        instance._kols_leaving = _kol_ids(instance)
+    elif action == "post_clear":
+        last_meetings_refresh(getattr(instance, "_kols_leaving", []))
+    elif action in {"post_add", "post_remove"} and instance.status in LOGGED:
+        last_meetings_refresh(pk_set)
+
+
+def _deleting(sender, instance, **kwargs):
+    instance._kols_leaving = _kol_ids(instance)
+
+
+def _deleted(sender, instance, **kwargs):
+    last_meetings_refresh(getattr(instance, "_kols_leaving", []))
+
+
+def connect_last_meetings():
+    post_init.connect(_loaded, sender=Interaction, dispatch_uid="last-meeting-loaded")
+    post_save.connect(_saved, sender=Interaction, dispatch_uid="last-meeting-saved")
+    pre_delete.connect(_deleting, sender=Interaction, dispatch_uid="last-meeting-deleting")
+    post_delete.connect(_deleted, sender=Interaction, dispatch_uid="last-meeting-deleted")
+    m2m_changed.connect(
+        _attendance_changed, sender=Attendance, dispatch_uid="last-meeting-attendance"
+    )

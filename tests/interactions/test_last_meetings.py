@@ -1,0 +1,160 @@
+"""Each KOL's last logged meeting, stored for coverage counts, stays what the interactions
+say through every way they change: submitted, moved, unlocked, KOLs added or removed from
+either side, deleted; and a bulk write past the signals is repaired by the nightly task."""
+
+import datetime as dt
+import importlib
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.db.models import Max
+from django.utils import timezone
+
+from interactions.last_meetings import last_meetings_refresh_all
+from interactions.models import Interaction, InteractionStatus, LastMeeting
+from interactions.services import (
+    interaction_create,
+    interaction_delete,
+    interaction_submit,
+    interaction_unlock,
+    interaction_update,
+)
+from reports.tasks import refresh_recent_rollups
+from tests.factories import InteractionFactory, KOLFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGGED = (InteractionStatus.SUBMITTED, InteractionStatus.LOCKED)
+
+
+def stored() -> dict[int, dt.datetime]:
+    return dict(LastMeeting.objects.values_list("kol_id", "occurred_at"))
+
+
+def computed() -> dict[int, dt.datetime]:
+    """The same from the interactions themselves, as coverage used to read it."""
+    return dict(
+        Interaction.kols.through.objects.filter(
+            interaction__status__in=LOGGED, interaction__occurred_at__isnull=False
+        )
+        .values("kol_id")
+        .annotate(at=Max("interaction__occurred_at"))
+        .values_list("kol_id", "at")
+    )
+
+
+def ago(days: int) -> dt.datetime:
+    return timezone.now().replace(microsecond=0) - dt.timedelta(days=days)
+
+
+@pytest.fixture
+def kols(organisation):
+    return [KOLFactory(territory=organisation["boston"]) for _ in range(3)]
+
+
+def logged(msl, kols, days_ago):
+    draft = interaction_create(
+        actor=msl, kols=kols, type="one_to_one", channel="phone", occurred_at=ago(days_ago)
+    )
+    return interaction_submit(actor=msl, interaction=draft, version=draft.version)
+
+
+def test_a_draft_is_no_meeting_until_it_is_submitted(msl, kols):
+    draft = interaction_create(
+        actor=msl, kols=kols[:1], type="one_to_one", channel="phone", occurred_at=ago(3)
+    )
+    assert stored() == {}
+
+    interaction_submit(actor=msl, interaction=draft, version=draft.version)
+
+    assert stored() == {kols[0].pk: ago(3)}
+
+
+def test_the_latest_of_several_meetings_counts_and_an_older_one_does_not_replace_it(msl, kols):
+    logged(msl, kols[:1], days_ago=2)
+    logged(msl, kols[:2], days_ago=25)
+
+    assert stored() == {kols[0].pk: ago(2), kols[1].pk: ago(25)}
+    assert stored() == computed()
+
+
+def test_moving_a_meeting_or_changing_its_kols_moves_their_last_meeting(msl, kols):
+    earlier = logged(msl, kols[:1], days_ago=28)
+    meeting = logged(msl, kols[:2], days_ago=5)
+
+    meeting = interaction_update(
+        actor=msl,
+        interaction=meeting,
+        version=meeting.version,
+        kols=[kols[1], kols[2]],
+        reason="Wrong KOL recorded",
+        occurred_at=ago(6),
+    )
+
+    assert stored() == {kols[0].pk: ago(28), kols[1].pk: ago(6), kols[2].pk: ago(6)}
+    assert earlier.pk != meeting.pk
+    assert stored() == computed()
+
+
+def test_an_unlocked_meeting_stops_counting_and_a_deleted_draft_leaves_nothing(
+    msl, kols, admin_user
+):
+    meeting = logged(msl, kols[:1], days_ago=5)
+
+    draft = interaction_unlock(actor=admin_user, interaction=meeting, reason="Wrong date")
+    assert stored() == {}
+
+    interaction_delete(actor=msl, interaction=draft)
+    assert stored() == {}
+    assert computed() == {}
+
+
+def test_kols_added_or_removed_from_the_kols_side_count_too(msl, kols):
+    meeting = InteractionFactory(
+        owner=msl,
+        status=InteractionStatus.SUBMITTED,
+        occurred_at=ago(9),
+        first_submitted_at=ago(9),
+        submitted_at=ago(9),
+    )
+
+    kols[0].interactions.add(meeting)
+    assert stored() == {kols[0].pk: ago(9)}
+
+    kols[0].interactions.remove(meeting)
+    assert stored() == {}
+
+    meeting.kols.add(kols[1], kols[2])
+    meeting.kols.clear()
+    assert stored() == {}
+
+
+def test_the_nightly_task_repairs_what_a_bulk_write_went_past(msl, kols):
+    meeting = logged(msl, kols[:1], days_ago=5)
+    Interaction.objects.filter(pk=meeting.pk).update(occurred_at=ago(20))
+    Interaction.kols.through.objects.create(interaction=meeting, kol=kols[1])
+    assert stored() != computed()
+
+    refresh_recent_rollups()
+
+    assert stored() == computed() == {kols[0].pk: ago(20), kols[1].pk: ago(20)}
+
+
+def test_a_full_refresh_matches_the_interactions(msl, kols):
+    logged(msl, kols[:2], days_ago=3)
+    LastMeeting.objects.all().delete()
+
+    assert last_meetings_refresh_all() == 2
+    assert stored() == computed()
+
+
+def test_the_migration_fills_the_last_meetings_from_the_history(msl, kols):
+    logged(msl, kols, days_ago=12)
+    LastMeeting.objects.all().delete()
+    migration = importlib.import_module("interactions.migrations.0009_last_meeting")
+
+    migration.fill_last_meetings(apps, connection.schema_editor())
+
+    assert stored() == computed()
+    assert len(stored()) == 3
