@@ -11,7 +11,18 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    When,
+)
+from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -221,18 +232,30 @@ def inquiry_metrics(*, since: dt.datetime | None = None, raised_by=None) -> list
         delivered = delivered.filter(created_at__gte=since)
     if raised_by is not None:
         delivered = delivered.filter(raised_by__in=raised_by)
-    rows = delivered.values_list(
-        "product__name",
-        "urgency",
-        "created_at",
-        "delivered_at",
-        "deadline",
-        "delivery__delivered_on",
-    )
+    # The day of delivery where no delivery record says it: in the site's time zone.
+    delivered = delivered.alias(delivered_day=TruncDate("delivered_at"))
+    # Each row's time to answer and punctuality are worked out by the database: a thousand
+    # rows of a manager's quarter otherwise meant converting four timestamps apiece.
+    rows = delivered.annotate(
+        time_to_answer=ExpressionWrapper(
+            F("delivered_at") - F("created_at"), output_field=DurationField()
+        ),
+        on_time=Case(
+            When(
+                Q(delivery__delivered_on__lte=F("deadline"))
+                | Q(
+                    delivery__delivered_on__isnull=True,
+                    delivered_day__lte=F("deadline"),
+                ),
+                then=True,
+            ),
+            default=False,
+            output_field=BooleanField(),
+        ),
+    ).values_list("product__name", "urgency", "time_to_answer", "on_time")
     groups: dict[tuple[str, str], list[tuple[float, bool]]] = {}
-    for product, urgency, created, delivered_at, deadline, delivered_on in rows:
-        hours = (delivered_at - created).total_seconds() / 3600
-        on_time = (delivered_on or timezone.localdate(delivered_at)) <= deadline
+    for product, urgency, time_to_answer, on_time in rows:
+        hours = time_to_answer.total_seconds() / 3600
         groups.setdefault((product or "No product", urgency), []).append((hours, on_time))
     return [
         InquiryMetric(

@@ -134,6 +134,22 @@ def test_without_a_delivery_row_the_delivery_time_decides(alpha, msl, kol):
     assert inquiry_metrics() == [InquiryMetric("Alpha", "standard", 1, 30.0, 0.0)]
 
 
+def test_without_a_delivery_row_the_day_is_the_sites_day(alpha, msl, kol, settings):
+    settings.TIME_ZONE = "America/New_York"
+    # 22:30 in New York on the deadline day, already the next day in UTC.
+    inquiry = MedicalInquiryFactory(
+        raised_by=msl,
+        kol=kol,
+        product=alpha,
+        status=S.DELIVERED,
+        delivered_at=dt.datetime(2026, 3, 3, 3, 30, tzinfo=dt.UTC),
+        deadline=dt.date(2026, 3, 2),
+    )
+    MedicalInquiry.objects.filter(pk=inquiry.pk).update(created_at=RAISED)
+
+    assert inquiry_metrics() == [InquiryMetric("Alpha", "standard", 1, 18.5, 1.0)]
+
+
 def test_no_answered_inquiries_no_metrics(msl, kol):
     MedicalInquiryFactory(raised_by=msl, kol=kol)
 
