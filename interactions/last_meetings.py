@@ -1,12 +1,18 @@
 """Keeps LastMeeting true: signals recompute the KOLs an interaction change touches. Bulk
 writes bypass signals; the ones that create meetings (the bench generator) call
-`last_meetings_refresh_all`, and so does the nightly rollup task, as a net."""
+`last_meetings_refresh_all`, and so does the nightly rollup task, as a net.
+
+A refresh locks the KOLs' rows before it reads their meetings: two people submitting
+meetings with the same KOL at once then refresh one after the other, the second seeing the
+first's meeting, instead of the older date possibly being written last."""
 
 from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Max
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_delete
+
+from kols.models import KOL
 
 from .models import Interaction, LastMeeting
 from .selectors import LOGGED
@@ -35,19 +41,23 @@ def _store(latest: dict) -> None:
 
 
 def last_meetings_refresh(kol_ids: Iterable[int]) -> None:
-    kol_ids = set(kol_ids)
-    if kol_ids:
+    kol_ids = sorted(set(kol_ids))
+    if not kol_ids:
+        return
+    with transaction.atomic():
+        # In key order, so that concurrent refreshes cannot deadlock.
+        list(KOL.objects.select_for_update().filter(pk__in=kol_ids).order_by("pk").values("pk"))
         latest = dict(_latest_by_kol(Attendance.objects.filter(kol_id__in=kol_ids)))
-        LastMeeting.objects.filter(kol_id__in=kol_ids - latest.keys()).delete()
+        LastMeeting.objects.filter(kol_id__in=set(kol_ids) - latest.keys()).delete()
         _store(latest)
 
 
-@transaction.atomic
 def last_meetings_refresh_all() -> int:
-    latest = dict(_latest_by_kol(Attendance.objects.all()))
-    LastMeeting.objects.all().delete()
-    _store(latest)
-    return len(latest)
+    """Every KOL, a batch at a time: each batch locks only its own KOLs, briefly."""
+    kol_ids = list(KOL.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(kol_ids), BATCH_SIZE):
+        last_meetings_refresh(kol_ids[start : start + BATCH_SIZE])
+    return LastMeeting.objects.count()
 
 
 def _kol_ids(interaction: Interaction) -> list[int]:
@@ -55,16 +65,21 @@ def _kol_ids(interaction: Interaction) -> list[int]:
 
 
 def _loaded(sender, instance, **kwargs):
-    instance._met_as = (instance.status in LOGGED, instance.occurred_at)
+    # A partly loaded interaction (only(), defer()) would load the missing fields here, and
+    # each load builds another instance: leave it unmarked, and its save refreshes.
+    if not {"status", "occurred_at"} & instance.get_deferred_fields():
+        instance._met_as = (instance.status in LOGGED, instance.occurred_at)
 
 
 def _saved(sender, instance, created, raw=False, **kwargs):
     met_as = (instance.status in LOGGED, instance.occurred_at)
-    changed = met_as != getattr(instance, "_met_as", (False, None))
+    was = getattr(instance, "_met_as", None)
     instance._met_as = met_as
-    # A new interaction has no KOLs yet: adding them sends m2m_changed.
-    if changed and not created and not raw:
-        last_meetings_refresh(_kol_ids(instance))
+    # A new interaction has no KOLs yet: adding them sends m2m_changed. A draft moved in
+    # time was no meeting before and is none after.
+    if created or raw or was == met_as or (was is not None and not (was[0] or met_as[0])):
+        return
+    last_meetings_refresh(_kol_ids(instance))
 
 
 def _attendance_changed(sender, instance, action, reverse, pk_set, **kwargs):

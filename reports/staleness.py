@@ -6,7 +6,7 @@ last two weeks whatever the marks say."""
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
 from django.utils import timezone
 
 from interactions.models import Insight, Interaction
@@ -39,7 +39,18 @@ def _insight_changed(sender, instance, raw=False, **kwargs):
 
 
 def _interaction_loaded(sender, instance, **kwargs):
-    instance._counted_as = (instance.status in LOGGED, instance.occurred_at)
+    # A partly loaded interaction (only(), defer()) would load the missing fields here, and
+    # each load builds another instance: it is read back before it is saved instead.
+    if not {"status", "occurred_at"} & instance.get_deferred_fields():
+        instance._counted_as = (instance.status in LOGGED, instance.occurred_at)
+
+
+def _interaction_saving(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None or hasattr(instance, "_counted_as"):
+        return
+    stored = Interaction.objects.filter(pk=instance.pk).values_list("status", "occurred_at")
+    for status, occurred_at in stored:
+        instance._counted_as = (status in LOGGED, occurred_at)
 
 
 def _interaction_saved(sender, instance, created, raw=False, **kwargs):
@@ -74,6 +85,7 @@ def connect_staleness():
     post_save.connect(_insight_changed, sender=Insight, dispatch_uid="rollup-insight-saved")
     post_delete.connect(_insight_changed, sender=Insight, dispatch_uid="rollup-insight-gone")
     post_init.connect(_interaction_loaded, sender=Interaction, dispatch_uid="rollup-loaded")
+    pre_save.connect(_interaction_saving, sender=Interaction, dispatch_uid="rollup-saving")
     post_save.connect(_interaction_saved, sender=Interaction, dispatch_uid="rollup-saved")
     post_delete.connect(_interaction_deleted, sender=Interaction, dispatch_uid="rollup-gone")
     m2m_changed.connect(

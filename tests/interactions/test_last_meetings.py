@@ -130,6 +130,34 @@ def test_kols_added_or_removed_from_the_kols_side_count_too(msl, kols):
     assert stored() == {}
 
 
+def test_a_partly_loaded_interaction_loads_and_saves(msl, kols, admin_user):
+    meeting = logged(msl, kols[:1], days_ago=5)
+
+    partial = Interaction.objects.only("pk", "notes").get(pk=meeting.pk)
+    assert partial.status == InteractionStatus.SUBMITTED  # loads without recursing
+
+    moved = Interaction.objects.defer("occurred_at").get(pk=meeting.pk)
+    moved.occurred_at = ago(7)
+    moved.save()
+    assert stored() == {kols[0].pk: ago(7)}
+
+    unlocked = Interaction.objects.defer("status").get(pk=meeting.pk)
+    unlocked.status = InteractionStatus.DRAFT
+    unlocked.save()
+    assert stored() == {}
+
+
+def test_a_draft_moved_in_time_reads_no_meetings(msl, kols, django_assert_max_num_queries):
+    draft = interaction_create(
+        actor=msl, kols=kols, type="one_to_one", channel="phone", occurred_at=ago(3)
+    )
+    draft = Interaction.objects.get(pk=draft.pk)
+    draft.occurred_at = ago(4)
+    with django_assert_max_num_queries(1):
+        draft.save(update_fields=["occurred_at"])
+    assert stored() == {}
+
+
 def test_the_nightly_task_repairs_what_a_bulk_write_went_past(msl, kols):
     meeting = logged(msl, kols[:1], days_ago=5)
     Interaction.objects.filter(pk=meeting.pk).update(occurred_at=ago(20))

@@ -361,6 +361,20 @@ def test_an_edit_that_changes_no_count_marks_no_week(organisation, msl):
     assert not StaleRollupWeek.objects.exists()
 
 
+def test_a_partly_loaded_meeting_moved_to_another_week_marks_both(organisation, msl):
+    this_week = week_start(timezone.localdate())
+    earlier = this_week - dt.timedelta(weeks=2)
+    kol = KOLFactory(territory=organisation["boston"])
+    done = meeting(msl, at(this_week), kols=[kol])
+    StaleRollupWeek.objects.all().delete()
+
+    moved = Interaction.objects.defer("occurred_at", "status").get(pk=done.pk)
+    moved.occurred_at = at(earlier)
+    moved.save()
+
+    assert set(StaleRollupWeek.objects.values_list("week", flat=True)) == {this_week, earlier}
+
+
 def test_a_counted_week_nothing_has_changed_is_read_not_recounted(organisation, msl):
     week = week_start(timezone.localdate()) - dt.timedelta(weeks=1)
     kol = KOLFactory(territory=organisation["boston"])
