@@ -58,9 +58,9 @@ class KOLFilter(filters.FilterSet):
         fields = ["tier", "territory", "therapeutic_areas", "consent_status", "do_not_contact"]
 
     def search_kols(self, queryset, name, value):
-        from kols.selectors import kol_search
+        from kols.selectors import by_name, kol_search
 
-        return kol_search(queryset, value)
+        return kol_search(queryset, value).order_by(*by_name(searched=True), "pk")
 
 
 class KOLViewSet(ReadOnly):

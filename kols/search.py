@@ -2,6 +2,7 @@
 column, so that PostgreSQL answers from one trigram index instead of scanning five columns,
 the institutions and the interests of every KOL the user may see."""
 
+import re
 from collections.abc import Iterable
 
 from django.db.models.signals import m2m_changed, post_save
@@ -14,6 +15,8 @@ BATCH_SIZE = 2000
 # inside other words, is looked up at the start of one ("Xu", not every "maxum").
 SEPARATOR = "\n"
 SHORTEST_MATCHED_ANYWHERE = 3
+# "Dana-Farber", "O'Brien": the part after the mark starts a word too, so "fa" finds it.
+INNER_WORD_START = re.compile("[-'\u2019/.]")  # the typographic apostrophe too
 
 
 def search_words(text: str) -> list[str]:
@@ -30,8 +33,15 @@ def kol_search_text(kol: KOL) -> str:
     if kol.institution is not None:
         parts.append(kol.institution.name)
     parts += [interest.name for interest in kol.interests.all()]
-    words = " ".join(part for part in parts if part).upper().split()
-    return "".join(SEPARATOR + word for word in words)
+    return "".join(SEPARATOR + word for word in search_text_words(parts))
+
+
+def search_text_words(parts: Iterable[str]) -> list[str]:
+    words = []
+    for word in " ".join(part for part in parts if part).upper().split():
+        words.append(word)
+        words += [piece for piece in INNER_WORD_START.split(word)[1:] if piece]
+    return words
 
 
 def kols_search_text_refresh(kol_ids: Iterable[int]) -> None:

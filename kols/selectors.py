@@ -3,7 +3,8 @@
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet, Value
+from django.db.models import OrderBy, QuerySet, Value
+from django.db.models.functions import Upper
 from django.shortcuts import get_object_or_404
 
 from accounts.scoping import scope_for_user, visible_territories
@@ -32,6 +33,15 @@ def kol_search(queryset: QuerySet[KOL], text: str) -> QuerySet[KOL]:
     for word in search_words(text):
         queryset = queryset.filter(search_text__contains=search_fragment(word))
     return queryset
+
+
+def by_name(*, searched: bool, descending: bool = False) -> list:
+    """How KOL lists sort by name. Search results are found first and then sorted, by name
+    in any case: sorted as stored, PostgreSQL walks the name index instead, testing KOL
+    after KOL until a page matches, which for "Xu" is most of the directory."""
+    if not searched:
+        return ["-last_name", "-first_name"] if descending else ["last_name", "first_name"]
+    return [OrderBy(Upper(field), descending=descending) for field in ("last_name", "first_name")]
 
 
 def kol_areas_and_interests(kol: KOL) -> tuple[list[str], list[str]]:

@@ -3,7 +3,6 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models.functions import Upper
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from .directory import directory_rows
 from .filters import KOLFilter
 from .forms import EngagementPlanForm, ErasureForm, KOLForm
 from .permissions import may_edit_kols, may_erase_kols
-from .selectors import kol_areas_and_interests, kol_get_for_user, kols_visible_to
+from .selectors import by_name, kol_areas_and_interests, kol_get_for_user, kols_visible_to
 from .services import (
     engagement_plan_save,
     kol_create,
@@ -40,7 +39,7 @@ def kol_list(request):
         directory.form.is_valid()
         results = directory.filter_queryset(kols)
     # A tie-breaker keeps pages stable when many KOLs share a name or tier.
-    results = results.order_by(*(results.query.order_by or _name_order(directory)), "pk")
+    results = results.order_by(*_directory_order(directory, results.query.order_by), "pk")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     extra_columns, rows = directory_rows(list(page.object_list), request.user)
     context = {
@@ -59,13 +58,13 @@ def kol_list(request):
     return response
 
 
-def _name_order(directory) -> list:
-    if directory.is_bound and directory.form.cleaned_data.get("q"):
-        # Matches are found first, then sorted by name in any case. Sorted as stored, the
-        # name index would be walked instead, testing KOL after KOL until a page matches:
-        # for "Xu", most of the directory.
-        return [Upper("last_name"), Upper("first_name")]
-    return ["last_name", "first_name"]
+def _directory_order(directory, chosen) -> list:
+    searched = directory.is_bound and bool(directory.form.cleaned_data.get("q"))
+    if not chosen:
+        return by_name(searched=searched)
+    if chosen[0] in ("last_name", "-last_name"):
+        return by_name(searched=searched, descending=chosen[0].startswith("-"))
+    return list(chosen)
 
 
 @section_required("kols")

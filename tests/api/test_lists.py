@@ -73,6 +73,16 @@ def test_kols_are_searched_like_the_directory(msl, world):
     assert [row["id"] for row in body["results"]] == [match.pk]
 
 
+def test_a_two_letter_search_matches_where_a_word_starts_sorted_by_name(msl, world):
+    smith_xu = KOLFactory(last_name="Smith-Xu", territory=world["boston"])
+    xu = KOLFactory(first_name="Wei", last_name="xu", territory=world["boston"])
+    KOLFactory(last_name="Maxum", territory=world["boston"])
+
+    body = token_client(msl).get("/api/v1/kols/?search=xu").json()
+
+    assert [row["id"] for row in body["results"]] == [smith_xu.pk, xu.pk]
+
+
 def test_kols_are_filtered_by_tier(msl, world):
     tier_one = KOLFactory(territory=world["boston"], tier=1)
     KOLFactory(territory=world["boston"], tier=3)

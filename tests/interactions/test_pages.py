@@ -227,6 +227,20 @@ def test_the_list_filters_by_a_kols_name_without_listing_every_kol(client, msl, 
     )
 
 
+def test_a_two_letter_kol_name_matches_where_a_word_starts(client, msl, organisation):
+    xu = KOLFactory(territory=organisation["boston"], first_name="Wei", last_name="Xu")
+    maxum = KOLFactory(territory=organisation["boston"], first_name="Dana", last_name="Maxum")
+    InteractionFactory(owner=msl, kols=[xu])
+    InteractionFactory(owner=msl, kols=[maxum])
+    client.force_login(msl)
+
+    page = client.get("/interactions/?kol_name=xu").content.decode()
+
+    assert page.count('data-testid="interaction-link"') == 1
+    assert "Wei Xu" in page
+    assert "Maxum" not in page
+
+
 @pytest.mark.parametrize("count", [2, 30])
 def test_list_and_detail_cost_the_same_queries_however_much_there_is(
     client, msl, kol, topic, count, django_assert_max_num_queries

@@ -327,6 +327,7 @@ def test_search_results_are_sorted_by_name_whatever_its_case(client, msl, organi
         KOLFactory(first_name=first, last_name=last, territory=organisation["boston"])
 
     assert last_names(directory(client, msl, "?q=xu")) == ["xu", "Xu", "Xuan"]
+    assert last_names(directory(client, msl, "?q=xu&sort=-name")) == ["Xuan", "Xu", "xu"]
 
 
 # Pagination.

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.db import connection
 
 from kols.models import KOL, Interest
+from kols.search import kol_search_text
 from kols.selectors import kol_search
 from kols.services import kol_erase, kol_update
 from tests.factories import InstitutionFactory, KOLFactory
@@ -84,16 +85,28 @@ def test_a_word_of_one_or_two_letters_matches_where_a_word_starts():
     assert found("ox boston") == []
 
 
-def test_the_migration_puts_a_separator_before_every_stored_word(alvarez):
+def test_the_migration_rewrites_every_stored_text_as_the_app_writes_it(alvarez):
     KOL.objects.filter(pk=alvarez.pk).update(
-        search_text="MARIA\nALVAREZ\nDANA-FARBER CANCER INSTITUTE"
+        search_text="MARIA\nALVAREZ\nHEMATOLOGY\nBOSTON\nDANA-FARBER CANCER INSTITUTE\nCAR-T"
     )
     migration = importlib.import_module("kols.migrations.0006_search_text_word_starts")
     migration.separate_every_word(apps, connection.schema_editor())
 
     alvarez.refresh_from_db()
-    assert alvarez.search_text == "\nMARIA\nALVAREZ\nDANA-FARBER\nCANCER\nINSTITUTE"
-    assert found("da") == ["Alvarez"]
+    assert alvarez.search_text == kol_search_text(alvarez)
+    assert alvarez.search_text == (
+        "\nMARIA\nALVAREZ\nHEMATOLOGY\nBOSTON\nDANA-FARBER\nFARBER\nCANCER\nINSTITUTE\nCAR-T\nT"
+    )
+
+
+def test_the_part_after_a_hyphen_or_an_apostrophe_starts_a_word(alvarez):
+    KOLFactory(first_name="Liam", last_name="O'Brien", city="Denver")
+    KOLFactory(first_name="Wei", last_name="Smith-Xu", city="Denver")
+
+    assert found("fa") == ["Alvarez"]
+    assert found("br") == ["O'Brien"]
+    assert found("xu") == ["Smith-Xu"]
+    assert found("o'b") == ["O'Brien"]
 
 
 def postgresql_plan(text: str) -> str:
