@@ -6,7 +6,7 @@ from accounts.models import User
 from accounts.roles import Role
 from compliance.forms import ComplianceFormMixin
 from kols.selectors import kols_visible_to
-from msl_crm.form_rendering import ModelChoiceField, ModelMultipleChoiceField
+from msl_crm.form_rendering import OneQueryModelChoiceField, OneQueryModelMultipleChoiceField
 from msl_crm.uploads import ACCEPTED, MAX_DOCUMENT_BYTES
 
 from .models import (
@@ -67,7 +67,7 @@ class EventForm(ServiceFieldsMixin, ComplianceFormMixin, forms.ModelForm):
             "attendees": forms.SelectMultiple(attrs={"size": 6}),
         }
         labels = {"attendees": "Colleagues attending"}
-        field_classes = {"attendees": ModelMultipleChoiceField}
+        field_classes = {"attendees": OneQueryModelMultipleChoiceField}
         help_texts = {"attendees": "You attend what you organise."}
 
     def __init__(self, *args, **kwargs):
@@ -93,7 +93,7 @@ class ExpectedKOLForm(forms.ModelForm):
     class Meta:
         model = ExpectedKOL
         fields = ["kol", "participation", "session"]
-        field_classes = {"kol": ModelChoiceField}
+        field_classes = {"kol": OneQueryModelChoiceField}
         labels = {"kol": "KOL"}
 
     def __init__(self, *args, user, **kwargs):
@@ -102,7 +102,7 @@ class ExpectedKOLForm(forms.ModelForm):
 
 
 class MeetingPlanForm(forms.Form):
-    kol = ModelChoiceField(queryset=None, label="KOL")
+    kol = OneQueryModelChoiceField(queryset=None, label="KOL")
     planned_at = forms.DateTimeField(label="When", widget=DATETIME)
     location = forms.CharField(
         max_length=200, required=False, help_text="Booth, room or hotel; the venue if empty."
@@ -247,7 +247,7 @@ class CommentForm(ComplianceFormMixin):
 
 
 class ShareInsightForm(forms.Form):
-    insight = forms.ModelChoiceField(queryset=None, label="One of your insights")
+    insight = OneQueryModelChoiceField(queryset=None, label="One of your insights")
 
     def __init__(self, *args, insights, **kwargs):
         super().__init__(*args, **kwargs)

@@ -28,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
@@ -337,7 +338,12 @@ def insight_comments(insight: Insight) -> list[InsightComment]:
 
 def my_insights_to_share(user, *, since: dt.date) -> QuerySet[Insight]:
     return (
-        Insight.objects.filter(author=user, created_at__date__gte=since)
+        # A range, not created_at__date: the (author, created_at) index then reads only
+        # the recent insights instead of all of the author's.
+        Insight.objects.filter(
+            author=user,
+            created_at__gte=timezone.make_aware(dt.datetime.combine(since, dt.time())),
+        )
         .select_related("topic__parent")
         .order_by("-created_at")
     )

@@ -12,7 +12,7 @@ from compliance.forms import ComplianceFormMixin
 from compliance.live_check import live_check_attrs
 from compliance.models import CheckedText
 from kols.selectors import kols_visible_to
-from msl_crm.form_rendering import ModelChoiceField
+from msl_crm.form_rendering import OneQueryModelChoiceField
 
 from .models import DocumentedInterest, MedicalInquiry, ResponseChannel
 from .selectors import usable_standard_responses
@@ -88,7 +88,7 @@ class InquiryForm(UnsolicitedRequestForm):
 
     class Meta:
         model = MedicalInquiry
-        field_classes = {"kol": ModelChoiceField}
+        field_classes = {"kol": OneQueryModelChoiceField}
         fields = [
             "kol",
             "question",
@@ -136,7 +136,7 @@ class InquiryEditForm(InquiryForm):
 class InterestForm(UnsolicitedRequestForm):
     class Meta:
         model = DocumentedInterest
-        field_classes = {"kol": ModelChoiceField}
+        field_classes = {"kol": OneQueryModelChoiceField}
         fields = [
             "kol",
             "product",

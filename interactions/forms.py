@@ -9,7 +9,7 @@ from compliance.forms import ComplianceFormMixin
 from compliance.live_check import live_check_attrs
 from compliance.models import CheckedText
 from kols.selectors import kols_visible_to
-from msl_crm.form_rendering import ModelMultipleChoiceField
+from msl_crm.form_rendering import OneQueryModelMultipleChoiceField
 
 from .models import FollowUp, Insight, Interaction, InteractionStatus
 from .services import shareable_materials
@@ -73,8 +73,8 @@ class InteractionForm(ComplianceFormMixin, forms.ModelForm):
         }
         labels = {"kols": "KOLs", "materials_shared": "Approved materials shared"}
         field_classes = {
-            "kols": ModelMultipleChoiceField,
-            "internal_attendees": ModelMultipleChoiceField,
+            "kols": OneQueryModelMultipleChoiceField,
+            "internal_attendees": OneQueryModelMultipleChoiceField,
         }
 
     def __init__(self, *args, user, **kwargs):

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.html import format_html
 
 from catalog.models import TherapeuticArea
-from msl_crm.form_rendering import ModelChoiceField
+from msl_crm.form_rendering import OneQueryModelChoiceField
 
 from .identifiers import normalise_orcid, validate_orcid
 from .models import KOL, KOL_EDITABLE_FIELDS, EngagementPlan, Institution
@@ -32,7 +32,7 @@ class KOLForm(forms.ModelForm):
             "consent_date": forms.DateInput(attrs={"type": "date"}),
             "therapeutic_areas": forms.CheckboxSelectMultiple,
         }
-        field_classes = {"institution": ModelChoiceField}
+        field_classes = {"institution": OneQueryModelChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,7 @@ from django import forms
 from accounts.models import Team
 from catalog.models import Product
 from kols.selectors import kols_visible_to
-from msl_crm.form_rendering import ModelChoiceField
+from msl_crm.form_rendering import OneQueryModelChoiceField
 
 from .models import WatchTopic
 
@@ -45,7 +45,7 @@ class WatchTopicForm(forms.ModelForm):
 
 
 class SaveToKOLForm(forms.Form):
-    kol = ModelChoiceField(queryset=None, label="Save to KOL")
+    kol = OneQueryModelChoiceField(queryset=None, label="Save to KOL")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
