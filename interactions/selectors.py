@@ -18,13 +18,20 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.scoping import scope_for_user
+from accounts.scoping import scope_for_user, sees_everything
 from compliance.firewall import IDENTIFIABLE_INSIGHTS, NOTES, QUOTES, may_see
 from compliance.transfers import kol_year_summaries
 from kols.models import KOL, EngagementPlan
 from msl_crm.counting import count_of
 
-from .models import FollowUp, FollowUpStatus, Insight, Interaction, InteractionStatus
+from .models import (
+    FollowUp,
+    FollowUpStatus,
+    Insight,
+    Interaction,
+    InteractionStatus,
+    LastMeeting,
+)
 
 LOGGED = (InteractionStatus.SUBMITTED, InteractionStatus.LOCKED)
 
@@ -46,13 +53,19 @@ def kol_interaction_timeline(kol, user, *, limit: int = 10) -> list[Interaction]
 def last_interaction_dates(kols, user) -> dict[int, str]:
     """When each KOL was last met (submitted or locked), as far as `user` may see, as the
     ISO date the pages show everywhere."""
-    rows = (
-        interactions_visible_to(user)
-        .filter(kols__in=[kol.pk for kol in kols], status__in=LOGGED)
-        .values("kols")
-        .annotate(last=Max("occurred_at"))
-    )
-    return {row["kols"]: row["last"].date().isoformat() for row in rows if row["last"]}
+    pks = [kol.pk for kol in kols]
+    if sees_everything(user):
+        # Everybody's meetings are the stored last meetings: a row per KOL.
+        rows = LastMeeting.objects.filter(kol__in=pks).values_list("kol_id", "occurred_at")
+    else:
+        rows = (
+            interactions_visible_to(user)
+            .filter(kols__in=pks, status__in=LOGGED)
+            .values("kols")
+            .annotate(last=Max("occurred_at"))
+            .values_list("kols", "last")
+        )
+    return {kol: last.date().isoformat() for kol, last in rows if last}
 
 
 def kol_open_follow_ups(kol, user) -> list[FollowUp]:

@@ -58,6 +58,24 @@ def test_another_msls_interactions_stay_out_of_the_timeline(client, msl, manager
     assert page.count('<li class="mb-2">') == 1
 
 
+def test_compliance_sees_when_each_kol_was_last_met_by_anyone(
+    client, msl, msl2, kol, compliance_user, organisation
+):
+    theirs = KOLFactory(territory=organisation["bay_area"], last_name="Brennan")
+    for owner, met_kol, days in ((msl, kol, 4), (msl2, theirs, 6), (msl2, kol, 2)):
+        met = InteractionFactory(
+            owner=owner, kols=[met_kol], occurred_at=timezone.now() - dt.timedelta(days=days)
+        )
+        interaction_submit(actor=owner, interaction=met, version=met.version)
+    client.force_login(compliance_user)
+
+    page = client.get("/kols/").content.decode()
+
+    for days in (2, 6):
+        assert f"<td>{(timezone.now() - dt.timedelta(days=days)).date().isoformat()}</td>" in page
+    assert f"<td>{(timezone.now() - dt.timedelta(days=4)).date().isoformat()}</td>" not in page
+
+
 def test_the_directory_shows_when_each_kol_was_last_met(client, msl, kol, organisation):
     other = KOLFactory(territory=organisation["boston"], last_name="Brennan")
     for days in (3, 10):
