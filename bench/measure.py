@@ -20,7 +20,9 @@ from .generate import BENCH_PASSWORD, PREFIX
 
 SERVER_TIME = re.compile(r"app;dur=([0-9.]+)")
 # Not counted: enough requests to reach every gunicorn worker of a small server, whose first
-# request of a page loads its templates and opens its database connection.
+# request of a page loads its templates and opens its database connection. Every page is
+# first requested in turn, WARM_UPS rounds, so that the first page measured (the floor) does
+# not meet a worker that has served nothing yet; then each page has WARM_UPS of its own.
 WARM_UPS = 8
 
 
@@ -145,6 +147,13 @@ def run(*, base_url: str | None, requests_per_page: int, make_client=None) -> di
         transport.sign_in(f"{PREFIX}-{role if role != 'msl' else 'msl-000'}")
         sessions[role] = transport
     api = Transport(base_url, make_client() if make_client else None)
+    api_headers = {"Authorization": f"Bearer {api_key}"}
+    for _ in range(WARM_UPS):
+        for _name, role, method, path in plan:
+            if method == "GET":
+                sessions[role].get(path)
+            elif method == "API":
+                api.get(path, headers=api_headers)
     figures = []
     for name, role, method, path in plan:
         figure = Figure(name, role)
@@ -165,7 +174,7 @@ def run(*, base_url: str | None, requests_per_page: int, make_client=None) -> di
                 referer = {"Referer": (base_url or "http://testserver") + path}
                 result = _timed(transport.post, path, data, headers=referer)
             elif method == "API":
-                result = _timed(transport.get, path, headers={"Authorization": f"Bearer {api_key}"})
+                result = _timed(transport.get, path, headers=api_headers)
             else:
                 result = _timed(transport.get, path)
             status, headers, _, wall = result
