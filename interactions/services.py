@@ -168,10 +168,7 @@ def interaction_create(
     interaction.save()
     links = _new_links(kols, relations)
     for name, linked in links.items():
-        if linked:
-            # A new interaction has no links yet: adding writes them without first reading
-            # which ones exist, as set() would.
-            getattr(interaction, name).add(*linked)
+        _link_new(interaction, name, linked)
     # The links in hand are the ones just written, so the audit entry is built from them
     # rather than from a second read of each relation.
     audit_created(actor=actor, instance=interaction, related=links)
@@ -540,6 +537,19 @@ def _new_links(kols: list[KOL], relations: dict) -> dict[str, list]:
         name: list({record.pk: record for record in given.get(name, ())}.values())
         for name in RELATION_FIELDS
     }
+
+
+def _link_new(interaction: Interaction, name: str, records: list) -> None:
+    """Write a new interaction's links without first reading which exist, as add() does as
+    soon as anything listens for link changes (last meetings, stale weeks). What listens
+    counts logged interactions only, and a new one is planned or a draft."""
+    field = Interaction._meta.get_field(name)
+    through = field.remote_field.through
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    through.objects.bulk_create(
+        through(**{f"{source}_id": interaction.pk, f"{target}_id": record.pk})
+        for record in records
+    )
 
 
 def _relation(name: str) -> str:

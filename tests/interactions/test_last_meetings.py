@@ -44,8 +44,12 @@ def computed() -> dict[int, dt.datetime]:
     )
 
 
+# One clock for a test module: read afresh, two calls a second apart would differ.
+NOW = timezone.now().replace(microsecond=0)
+
+
 def ago(days: int) -> dt.datetime:
-    return timezone.now().replace(microsecond=0) - dt.timedelta(days=days)
+    return NOW - dt.timedelta(days=days)
 
 
 @pytest.fixture

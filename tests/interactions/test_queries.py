@@ -58,6 +58,35 @@ def test_the_queries_do_not_grow_with_the_kols_attending(client, msl, organisati
     assert queries_to_log(client, kols[:1]) == queries_to_log(client, kols)
 
 
+def test_a_new_interactions_links_are_written_without_reading_the_link_tables(
+    client, msl, organisation
+):
+    """Anything listening for link changes (last meetings, stale weeks) makes add() read
+    the links first; a new interaction has none to read."""
+    kol = KOLFactory(territory=organisation["boston"])
+    topic = InsightTopicFactory(parent=InsightTopicFactory())
+    product = ProductFactory()
+    client.force_login(msl)
+
+    with CaptureQueriesContext(connection) as captured:
+        client.post("/interactions/new/", log_data([kol], topics=[topic.pk], products=[product.pk]))
+
+    link_tables = [
+        f'"{field.remote_field.through._meta.db_table}"'
+        for field in (Interaction._meta.get_field(name) for name in RELATION_FIELDS)
+    ]
+    reads = [
+        query["sql"]
+        for query in captured
+        if query["sql"].startswith("SELECT") and any(table in query["sql"] for table in link_tables)
+    ]
+    assert reads == []
+    interaction = Interaction.objects.get()
+    assert list(interaction.kols.all()) == [kol]
+    assert list(interaction.topics.all()) == [topic]
+    assert list(interaction.products.all()) == [product]
+
+
 def test_the_audit_entry_lists_the_links_as_the_database_holds_them(client, msl, organisation):
     kols = KOLFactory.create_batch(2, territory=organisation["boston"])
     colleague = UserFactory(first_name="Cole", last_name="League")
