@@ -547,8 +547,7 @@ def _link_new(interaction: Interaction, name: str, records: list) -> None:
     through = field.remote_field.through
     source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
     through.objects.bulk_create(
-        through(**{f"{source}_id": interaction.pk, f"{target}_id": record.pk})
-        for record in records
+        through(**{f"{source}_id": interaction.pk, f"{target}_id": record.pk}) for record in records
     )
 
 
