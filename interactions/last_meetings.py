@@ -1,6 +1,6 @@
 """Keeps LastMeeting true: signals recompute the KOLs an interaction change touches. Bulk
 writes bypass signals; the ones that create meetings (the bench generator) call
-`last_meetings_refresh_all`, and so does the nightly rollup task, as a net.
+`last_meetings_refresh_all`, and so does a nightly task (interactions.tasks), as a net.
 
 A refresh locks the KOLs' rows before it reads their meetings: two people submitting
 meetings with the same KOL at once then refresh one after the other, the second seeing the

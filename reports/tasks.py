@@ -4,8 +4,6 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from interactions.last_meetings import last_meetings_refresh_all
-
 from .rollups import rollups_refresh_stale, week_start
 from .services import trend_report_build, trend_report_mail
 
@@ -26,9 +24,6 @@ def build_weekly_trend_report(week: str | None = None, *, mail: bool = True) -> 
 @shared_task
 def refresh_recent_rollups() -> int:
     """Nightly: recount this week and the last, and every week a change has marked stale,
-    so the dashboard takes in meetings logged late without waiting for Monday's report.
-    Each KOL's last meeting is recomputed too, in case a bulk write went past the signals."""
+    so the dashboard takes in meetings logged late without waiting for Monday's report."""
     this_week = week_start(timezone.localdate())
-    recounted = rollups_refresh_stale(also=[this_week - dt.timedelta(weeks=1), this_week])
-    last_meetings_refresh_all()
-    return recounted
+    return rollups_refresh_stale(also=[this_week - dt.timedelta(weeks=1), this_week])

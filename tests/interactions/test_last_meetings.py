@@ -10,6 +10,7 @@ from django.apps import apps
 from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from interactions.last_meetings import last_meetings_refresh_all
 from interactions.models import Interaction, InteractionStatus, LastMeeting
@@ -20,7 +21,7 @@ from interactions.services import (
     interaction_unlock,
     interaction_update,
 )
-from reports.tasks import refresh_recent_rollups
+from interactions.tasks import refresh_last_meetings
 from tests.factories import InteractionFactory, KOLFactory
 
 pytestmark = pytest.mark.django_db
@@ -168,9 +169,16 @@ def test_the_nightly_task_repairs_what_a_bulk_write_went_past(msl, kols):
     Interaction.kols.through.objects.create(interaction=meeting, kol=kols[1])
     assert stored() != computed()
 
-    refresh_recent_rollups()
+    assert refresh_last_meetings.delay().get() == 2
 
     assert stored() == computed() == {kols[0].pk: ago(20), kols[1].pk: ago(20)}
+
+
+def test_the_recompute_is_scheduled_nightly():
+    task = PeriodicTask.objects.get(task="interactions.tasks.refresh_last_meetings")
+
+    assert task.enabled
+    assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week) == ("45", "1", "*")
 
 
 def test_a_full_refresh_matches_the_interactions(msl, kols):
