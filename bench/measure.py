@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from api.services import token_create
 from kols.models import KOL
+from msl_crm.days import day_start
 from reports.services import last_complete_week, trend_report_build
 
 from .generate import BENCH_PASSWORD, PREFIX
@@ -193,8 +194,8 @@ def run(*, base_url: str | None, requests_per_page: int, make_client=None) -> di
 def trend_report_figures() -> dict:
     """The weekly task over all the data against one raw GROUP BY of the same weeks."""
     week = last_complete_week()
-    start = timezone.make_aware(dt.datetime.combine(week - dt.timedelta(weeks=8), dt.time()))
-    end = timezone.make_aware(dt.datetime.combine(week + dt.timedelta(weeks=1), dt.time()))
+    start = day_start(week - dt.timedelta(weeks=8))
+    end = day_start(week + dt.timedelta(weeks=1))
     bucket = (
         "date_trunc('week', created_at)"
         if connection.vendor == "postgresql"

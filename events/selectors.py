@@ -28,7 +28,6 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
@@ -38,6 +37,7 @@ from compliance.models import ProductCertification
 from interactions.models import Insight, InteractionStatus
 from interactions.selectors import interactions_visible_to
 from msl_crm.counting import count_of
+from msl_crm.days import day_start
 
 from .models import (
     Event,
@@ -338,12 +338,9 @@ def insight_comments(insight: Insight) -> list[InsightComment]:
 
 def my_insights_to_share(user, *, since: dt.date) -> QuerySet[Insight]:
     return (
-        # A range, not created_at__date: the (author, created_at) index then reads only
-        # the recent insights instead of all of the author's.
-        Insight.objects.filter(
-            author=user,
-            created_at__gte=timezone.make_aware(dt.datetime.combine(since, dt.time())),
-        )
+        # From the day's start, not created_at__date: the (author, created_at) index then
+        # reads only the recent insights instead of all of the author's.
+        Insight.objects.filter(author=user, created_at__gte=day_start(since))
         .select_related("topic__parent")
         .order_by("-created_at")
     )

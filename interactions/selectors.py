@@ -16,13 +16,13 @@ from django.db.models import (
     When,
 )
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from accounts.scoping import scope_for_user, sees_everything
 from compliance.firewall import IDENTIFIABLE_INSIGHTS, NOTES, QUOTES, may_see
 from compliance.transfers import kol_year_summaries
 from kols.models import KOL, EngagementPlan
 from msl_crm.counting import count_of
+from msl_crm.days import day_bounds
 
 from .models import (
     FollowUp,
@@ -92,11 +92,8 @@ def my_drafts(user) -> QuerySet[Interaction]:
 
 
 def insights_written_on(user, day: dt.date) -> QuerySet[Insight]:
-    # A range, not created_at__date: a function of the column cannot use the index.
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time()))
-    return Insight.objects.filter(
-        author=user, created_at__gte=start, created_at__lt=start + dt.timedelta(days=1)
-    )
+    start, end = day_bounds(day)
+    return Insight.objects.filter(author=user, created_at__gte=start, created_at__lt=end)
 
 
 def kol_behind_plan(kol: Expression, *, today: dt.date) -> Exists:
@@ -123,7 +120,7 @@ def my_day_interactions(
     """For the MSL's day, read in one query: the meetings the user planned for today, by
     time, and their oldest drafts (at most `draft_limit`). Each comes with its KOLs, their
     institution and whether their engagement plan is behind (`kol.behind_plan`)."""
-    start = timezone.make_aware(dt.datetime.combine(today, dt.time()))
+    start, end = day_bounds(today)
     oldest_drafts = my_drafts(user).order_by("occurred_at", "pk")[:draft_limit]
     kols = KOL.objects.select_related("institution").annotate(
         behind_plan=kol_behind_plan(OuterRef("pk"), today=today)
@@ -133,7 +130,7 @@ def my_day_interactions(
             Q(
                 status=InteractionStatus.PLANNED,
                 planned_at__gte=start,
-                planned_at__lt=start + dt.timedelta(days=1),
+                planned_at__lt=end,
             )
             | Q(pk__in=oldest_drafts.values("pk")),
             owner=user,

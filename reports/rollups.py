@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.utils import timezone
 
 from interactions.models import Insight, Interaction, InteractionStatus
+from msl_crm.days import day_start
 
 from .models import InsightRollup, InteractionRollup, ProductRollup, StaleRollupWeek
 
@@ -22,8 +22,7 @@ def week_start(day: dt.date) -> dt.date:
 
 def week_bounds(week: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The week as aware datetimes in the site's time zone, Monday 00:00 to Monday 00:00."""
-    start = timezone.make_aware(dt.datetime.combine(week, dt.time.min))
-    return start, start + dt.timedelta(days=7)
+    return day_start(week), day_start(week + dt.timedelta(days=7))
 
 
 def rollups_refresh_stale(*, also: Iterable[dt.date] = ()) -> int:

@@ -5,11 +5,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import timezone
 
 from catalog.selectors import materials_offerable
 from interactions.models import Interaction, InteractionStatus
 from kols.briefing import briefing_sections
+from msl_crm.days import day_bounds
 
 MAX_KOLS = 12  # a pack longer than this is not read before a day's meetings
 
@@ -26,13 +26,13 @@ class BriefingPage:
 
 
 def briefing_pack_for(user, *, today: dt.date) -> list[BriefingPage]:
-    start = timezone.make_aware(dt.datetime.combine(today, dt.time()))
+    start, end = day_bounds(today)
     meetings = list(
         Interaction.objects.filter(
             owner=user,
             status=InteractionStatus.PLANNED,
             planned_at__gte=start,
-            planned_at__lt=start + dt.timedelta(days=1),
+            planned_at__lt=end,
         )
         .prefetch_related("kols__institution", "kols__therapeutic_areas")
         .order_by("planned_at")
