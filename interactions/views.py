@@ -3,7 +3,7 @@ import copy
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -69,16 +69,17 @@ def interaction_list(request):
     interactions = interaction_list_for_user(request.user)
     listing = InteractionFilter(request.GET or None, queryset=interactions, user=request.user)
     found = filtered_listing(request, listing, page_size=PAGE_SIZE)
-    # A link from a KOL's pages filters by the KOL itself, which the form does not show.
+    # A link from a KOL's pages filters by the KOL itself, which the form does not show: the
+    # page says which KOL, or that the link names none the user may see.
     chosen_kol = getattr(listing.form, "cleaned_data", {}).get("kol")
-    every_kol = request.GET.copy()
-    for name in ("kol", "page"):
-        every_kol.pop(name, None)
+    every_kol = QueryDict(found.query_string, mutable=True)
+    every_kol.pop("kol", None)
     context = {
         "filter": listing,
         "page": found.page,
         "query_string": found.query_string,
         "chosen_kol": chosen_kol,
+        "kol_refused": listing.is_bound and "kol" in listing.form.errors,
         "every_kol_query": every_kol.urlencode(),
         "may_log": request.user.has_role(Role.MSL),
     }

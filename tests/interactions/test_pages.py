@@ -203,6 +203,34 @@ def test_the_list_filters_by_status_and_kol(client, msl, kol, organisation):
     assert 'href="?status=draft">every KOL</a>' in both
 
 
+@pytest.mark.parametrize("value", ["other_team", "999999", "not-a-number"])
+def test_a_kol_link_the_user_cannot_follow_says_so_and_lists_every_kol(
+    client, msl, kol, organisation, value
+):
+    theirs = KOLFactory(territory=organisation["bay_area"])
+    InteractionFactory(owner=msl, kols=[kol])
+    client.force_login(msl)
+    target = theirs.pk if value == "other_team" else value
+
+    response = client.get(f"/interactions/?kol={target}&status=draft")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="kol-refused"' in page
+    assert page.count('data-testid="interaction-link"') == 1
+    assert theirs.display_name not in page
+
+
+def test_a_kol_link_the_user_may_follow_raises_no_warning(client, msl, kol):
+    InteractionFactory(owner=msl, kols=[kol])
+    client.force_login(msl)
+
+    page = client.get(f"/interactions/?kol={kol.pk}").content.decode()
+
+    assert 'data-testid="kol-refused"' not in page
+    assert 'data-testid="chosen-kol"' in page
+
+
 def test_the_list_filters_by_a_kols_name_without_listing_every_kol(client, msl, kol, organisation):
     other = KOLFactory(territory=organisation["boston"], last_name="Okonkwo")
     InteractionFactory(owner=msl, kols=[kol, other])
