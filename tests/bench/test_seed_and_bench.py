@@ -10,7 +10,7 @@ from django.test import Client
 
 from accounts.models import Team, Territory, User
 from bench.generate import Counts, generate
-from bench.measure import run, write
+from bench.measure import WARM_UPS, run, write
 from catalog import demo as catalog_demo
 from inquiries.models import MedicalInquiry
 from interactions.models import FollowUp, Insight, Interaction, InteractionStatus
@@ -126,3 +126,26 @@ def test_the_bench_measures_every_page_with_its_queries(bench_data, settings, tm
     assert results["trend_report"]["first_run_ms"] > 0
     assert json.loads(json_path.read_text())["machine"] == "test"
     assert "| /today/ | msl |" in md_path.read_text()
+
+
+def test_every_page_is_warmed_in_turn_before_any_is_measured(bench_data, settings):
+    """A worker that has served nothing yet must not meet the first page measured."""
+    settings.MIDDLEWARE = ["msl_crm.timing.ServerTimingMiddleware", *settings.MIDDLEWARE]
+    requested = []
+
+    class RecordingClient(Client):
+        def get(self, path, *args, **kwargs):
+            if not path.startswith(("/accounts/", "/interactions/new/")):  # sign-in, forms
+                requested.append(path)
+            return super().get(path, *args, **kwargs)
+
+    run(base_url=None, requests_per_page=2, make_client=RecordingClient)
+
+    pages_read = 9  # every page of the plan but the POST
+    first_round = requested[:pages_read]
+    warm_up = requested[: pages_read * WARM_UPS]
+    assert first_round[0] == "/bench/floor/"
+    assert set(first_round) == set(requested)
+    assert warm_up == first_round * WARM_UPS
+    # Then the floor, measured first, with its own warm-ups.
+    assert requested[len(warm_up)] == "/bench/floor/"
