@@ -269,9 +269,10 @@ def test_a_two_letter_kol_name_matches_where_a_word_starts(client, msl, organisa
     assert "Maxum" not in page
 
 
+@pytest.mark.parametrize("query", ["", "?kol_name={name}", "?kol={pk}&status=draft"])
 @pytest.mark.parametrize("count", [2, 30])
 def test_list_and_detail_cost_the_same_queries_however_much_there_is(
-    client, msl, kol, topic, count, django_assert_max_num_queries
+    client, msl, kol, topic, count, query, django_assert_max_num_queries
 ):
     interactions = [InteractionFactory(owner=msl, kols=[kol]) for _ in range(count)]
     for interaction in interactions[:5]:
@@ -288,7 +289,8 @@ def test_list_and_detail_cost_the_same_queries_however_much_there_is(
     client.force_login(msl)
 
     with django_assert_max_num_queries(12):
-        client.get("/interactions/")
+        listed = client.get("/interactions/" + query.format(name=kol.last_name, pk=kol.pk))
+    assert listed.content.decode().count('data-testid="interaction-link"') == min(count, 25)
     # The detail page reads the interaction, its attendees, topics, materials, insights,
     # follow-ups, amendments, inquiries, transfers of value with the attendees' yearly
     # totals (policy, threshold, amounts) and the reader's firewall rules: a fixed number.

@@ -419,7 +419,9 @@ def make_kols(count, territories, areas):
         )
 
 
-@pytest.mark.parametrize("query", ["", "?q=oncology&tier=3&sort=tier", "?page=2"])
+@pytest.mark.parametrize(
+    "query", ["", "?q=oncology&tier=3&sort=tier", "?q=in", "?q=in&sort=-name", "?page=2"]
+)
 def test_the_directory_costs_the_same_queries_for_5_or_60_kols(
     client, msl, organisation, django_assert_max_num_queries, query
 ):
