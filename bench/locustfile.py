@@ -1,7 +1,9 @@
 """Fifty people using the CRM at once, against a server loaded by `seed_bench`.
 
-    locust -f bench/locustfile.py --headless -u 50 -r 10 -t 60s \
-        --host http://127.0.0.1:8500 --csv bench-out/locust
+    locust -f bench/locustfile.py --headless -u 50 -r 5 -t 70s --reset-stats \
+        --host http://127.0.0.1:8000 --csv bench-results/locust
+
+(as the README runs it: 50 users ramped in 10 s, then measured for 60 s with all at work).
 
 Each simulated MSL signs in as its own bench MSL and goes through a day's pages with a
 person's pauses between clicks; one in ten simulated users is a manager reading reports or
