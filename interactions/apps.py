@@ -23,7 +23,9 @@ class InteractionsConfig(AppConfig):
                 SUBMISSION_CHECKS.append(check)
 
         from .last_meetings import connect_last_meetings
+        from .signals import connect_logged_state
 
+        connect_logged_state()
         connect_last_meetings()
 
         # kols/ shows what this app knows about a KOL without importing it.

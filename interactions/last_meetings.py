@@ -10,12 +10,13 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Max
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, pre_delete
 
 from kols.models import KOL
 
 from .models import Interaction, LastMeeting
 from .selectors import LOGGED
+from .signals import logged_state_changed
 
 Attendance = Interaction.kols.through
 BATCH_SIZE = 2000
@@ -64,22 +65,11 @@ def _kol_ids(interaction: Interaction) -> list[int]:
     return list(Attendance.objects.filter(interaction=interaction).values_list("kol_id", flat=True))
 
 
-def _loaded(sender, instance, **kwargs):
-    # A partly loaded interaction (only(), defer()) would load the missing fields here, and
-    # each load builds another instance: leave it unmarked, and its save refreshes.
-    if not {"status", "occurred_at"} & instance.get_deferred_fields():
-        instance._met_as = (instance.status in LOGGED, instance.occurred_at)
-
-
-def _saved(sender, instance, created, raw=False, **kwargs):
-    met_as = (instance.status in LOGGED, instance.occurred_at)
-    was = getattr(instance, "_met_as", None)
-    instance._met_as = met_as
+def _logged_state_changed(sender, instance, was, now, **kwargs):
     # A new interaction has no KOLs yet: adding them sends m2m_changed. A draft moved in
     # time was no meeting before and is none after.
-    if created or raw or was == met_as or (was is not None and not (was[0] or met_as[0])):
-        return
-    last_meetings_refresh(_kol_ids(instance))
+    if was is not None and (was.logged or now.logged):
+        last_meetings_refresh(_kol_ids(instance))
 
 
 def _attendance_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -104,8 +94,7 @@ def _deleted(sender, instance, **kwargs):
 
 
 def connect_last_meetings():
-    post_init.connect(_loaded, sender=Interaction, dispatch_uid="last-meeting-loaded")
-    post_save.connect(_saved, sender=Interaction, dispatch_uid="last-meeting-saved")
+    logged_state_changed.connect(_logged_state_changed, dispatch_uid="last-meeting-logged")
     pre_delete.connect(_deleting, sender=Interaction, dispatch_uid="last-meeting-deleting")
     post_delete.connect(_deleted, sender=Interaction, dispatch_uid="last-meeting-deleted")
     m2m_changed.connect(

@@ -7,13 +7,13 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Count, F, Q
 
-from interactions.models import Insight, Interaction, InteractionStatus
+from interactions.models import Insight, Interaction
+from interactions.selectors import LOGGED
 from msl_crm.days import day_start
 
 from .models import InsightRollup, InteractionRollup, ProductRollup, StaleRollupWeek
 
 SENTIMENTS = ("positive", "neutral", "negative", "mixed")
-LOGGED = (InteractionStatus.SUBMITTED, InteractionStatus.LOCKED)
 
 
 def week_start(day: dt.date) -> dt.date:

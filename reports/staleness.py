@@ -6,10 +6,11 @@ last two weeks whatever the marks say."""
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from interactions.models import Insight, Interaction
+from interactions.signals import logged_state_changed
 
 from .models import StaleRollupWeek
 from .rollups import LOGGED, week_start
@@ -38,33 +39,13 @@ def _insight_changed(sender, instance, raw=False, **kwargs):
         weeks_mark_stale(_week_of(instance.created_at))
 
 
-def _interaction_loaded(sender, instance, **kwargs):
-    # A partly loaded interaction (only(), defer()) would load the missing fields here, and
-    # each load builds another instance: it is read back before it is saved instead.
-    if not {"status", "occurred_at"} & instance.get_deferred_fields():
-        instance._counted_as = (instance.status in LOGGED, instance.occurred_at)
-
-
-def _interaction_saving(sender, instance, raw=False, **kwargs):
-    if raw or instance.pk is None or hasattr(instance, "_counted_as"):
-        return
-    stored = Interaction.objects.filter(pk=instance.pk).values_list("status", "occurred_at")
-    for status, occurred_at in stored:
-        instance._counted_as = (status in LOGGED, occurred_at)
-
-
-def _interaction_saved(sender, instance, created, raw=False, **kwargs):
-    was_logged, was_at = getattr(instance, "_counted_as", (False, None))
-    logged = instance.status in LOGGED
-    instance._counted_as = (logged, instance.occurred_at)
-    if raw or (logged, instance.occurred_at) == (was_logged, was_at):
-        return
+def _interaction_logged_state_changed(sender, instance, was, now, **kwargs):
     weeks = []
-    if was_logged:
-        weeks += _week_of(was_at)
-    if logged:
-        weeks += _week_of(instance.occurred_at)
-    if not created and logged != was_logged:
+    if was is not None and was.logged:
+        weeks += _week_of(was.occurred_at)
+    if now.logged:
+        weeks += _week_of(now.occurred_at)
+    if was is not None and was.logged != now.logged:
         # Its insights count only while it is logged.
         weeks += _insight_weeks(instance)
     weeks_mark_stale(weeks)
@@ -84,9 +65,9 @@ def _products_changed(sender, instance, action, reverse, **kwargs):
 def connect_staleness():
     post_save.connect(_insight_changed, sender=Insight, dispatch_uid="rollup-insight-saved")
     post_delete.connect(_insight_changed, sender=Insight, dispatch_uid="rollup-insight-gone")
-    post_init.connect(_interaction_loaded, sender=Interaction, dispatch_uid="rollup-loaded")
-    pre_save.connect(_interaction_saving, sender=Interaction, dispatch_uid="rollup-saving")
-    post_save.connect(_interaction_saved, sender=Interaction, dispatch_uid="rollup-saved")
+    logged_state_changed.connect(
+        _interaction_logged_state_changed, dispatch_uid="rollup-interaction-logged"
+    )
     post_delete.connect(_interaction_deleted, sender=Interaction, dispatch_uid="rollup-gone")
     m2m_changed.connect(
         _products_changed, sender=Interaction.products.through, dispatch_uid="rollup-products"
