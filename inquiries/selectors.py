@@ -18,6 +18,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
     When,
@@ -29,6 +30,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from accounts.scoping import scope_for_user, sees_everything
 from compliance.firewall import OFF_LABEL_INQUIRIES, may_see
+from interactions.selectors import kol_behind_plan
 
 from .deadlines import add_business_days
 from .models import (
@@ -131,6 +133,17 @@ def queue_counts(user, *, today: dt.date | None = None) -> dict[str, int]:
             overdue=Count("pk", filter=active & Q(deadline__lt=today)),
             open=Count("pk", filter=active),
         )
+    )
+
+
+def my_open_inquiries(user, *, today: dt.date, limit: int) -> list[MedicalInquiry]:
+    """The inquiries the user raised that are still being answered, the nearest deadline
+    first, each with whether its KOL's engagement plan is behind (`kol_behind_plan`)."""
+    return list(
+        MedicalInquiry.objects.filter(raised_by=user, status__in=ACTIVE_STATUSES)
+        .select_related("kol", "product")
+        .annotate(kol_behind_plan=kol_behind_plan(OuterRef("kol"), today=today))
+        .order_by("deadline", "pk")[:limit]
     )
 
 

@@ -114,6 +114,17 @@ def kol_behind_plan(kol: Expression, *, today: dt.date) -> Exists:
     )
 
 
+def follow_ups_due_by(user, *, day: dt.date, today: dt.date, limit: int) -> list[FollowUp]:
+    """The user's open follow-ups due by `day` (the overdue first), each with whether its
+    KOL's engagement plan is behind (`kol_behind_plan`)."""
+    return list(
+        FollowUp.objects.filter(owner=user, status=FollowUpStatus.OPEN, due_date__lte=day)
+        .select_related("kol")
+        .annotate(kol_behind_plan=kol_behind_plan(OuterRef("kol"), today=today))
+        .order_by("due_date", "pk")[:limit]
+    )
+
+
 def my_day_interactions(
     user, *, today: dt.date, draft_limit: int
 ) -> tuple[list[Interaction], list[Interaction]]:

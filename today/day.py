@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,9 +17,10 @@ from events.selectors import (
     unread_mentions,
     upcoming_trips,
 )
-from inquiries.models import ACTIVE_STATUSES, MedicalInquiry
-from interactions.models import FollowUp, FollowUpStatus, Interaction
-from interactions.selectors import kol_behind_plan, my_day_interactions
+from inquiries.models import MedicalInquiry
+from inquiries.selectors import my_open_inquiries
+from interactions.models import FollowUp, Interaction
+from interactions.selectors import follow_ups_due_by, my_day_interactions
 from literature.selectors import feed_for, new_since_previous_visit
 from msl_crm.business_days import add_business_days
 from msl_crm.counting import first_rows_with_total
@@ -31,6 +31,7 @@ from .selectors import TREND_WEEKS, day_figures
 from .steps import STEPS, Step
 
 TOP = 3
+LIST_LIMIT = 50  # the agenda ranks at most this many follow-ups and inquiries each
 AGENDA_SIZE = 8
 EVENTS_HORIZON_DAYS = 60
 
@@ -111,25 +112,12 @@ class MyDay:
     @cached_property
     def follow_ups_due(self) -> list[FollowUp]:
         """Open follow-ups overdue or due within the next days (the agenda's horizon)."""
-        return list(
-            FollowUp.objects.filter(
-                owner=self.user,
-                status=FollowUpStatus.OPEN,
-                due_date__lte=self.today + dt.timedelta(days=SOON_DAYS),
-            )
-            .select_related("kol")
-            .annotate(kol_behind_plan=kol_behind_plan(OuterRef("kol"), today=self.today))
-            .order_by("due_date", "pk")[:50]
-        )
+        due_by = self.today + dt.timedelta(days=SOON_DAYS)
+        return follow_ups_due_by(self.user, day=due_by, today=self.today, limit=LIST_LIMIT)
 
     @cached_property
     def my_inquiries(self) -> list[MedicalInquiry]:
-        return list(
-            MedicalInquiry.objects.filter(raised_by=self.user, status__in=ACTIVE_STATUSES)
-            .select_related("kol", "product")
-            .annotate(kol_behind_plan=kol_behind_plan(OuterRef("kol"), today=self.today))
-            .order_by("deadline", "pk")[:50]
-        )
+        return my_open_inquiries(self.user, today=self.today, limit=LIST_LIMIT)
 
     @cached_property
     def behind_plan(self) -> set[int]:
