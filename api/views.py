@@ -30,6 +30,7 @@ from interactions.services import (
 )
 from kols.models import Institution
 from kols.selectors import kols_visible_to
+from msl_crm.page_cache import api_list_cached
 from reports.models import TrendReport
 
 from . import serializers
@@ -112,6 +113,7 @@ class ApprovedMaterialViewSet(CatalogViewSet):
 
 class InteractionViewSet(mixins.CreateModelMixin, ReadOnly):
     section = "interactions"
+    page_cached = True
     serializer_class = serializers.InteractionSerializer
     filterset_class = InteractionFilter
 
@@ -123,6 +125,10 @@ class InteractionViewSet(mixins.CreateModelMixin, ReadOnly):
             )
             .order_by("-occurred_at", "-planned_at", "-pk")
         )
+
+    @api_list_cached
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(
         request=serializers.InteractionCreateSerializer,

@@ -15,6 +15,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
+from msl_crm.page_cache import note_read
+
 from .models import CompliancePolicy, FirewallRule, OpenPaymentsThreshold, RestrictedTerm
 
 # Changes made behind the ORM's back (raw SQL, queryset.update) are seen within this time.
@@ -32,6 +34,8 @@ class ComplianceConfig:
 
 
 def compliance_config() -> ComplianceConfig:
+    # A page built with the rules must be rebuilt when they change, cached or not.
+    note_read(CompliancePolicy, FirewallRule, OpenPaymentsThreshold, RestrictedTerm)
     if _changed_in_this_transaction():
         return _read()
     try:

@@ -12,6 +12,7 @@ from compliance.forms import add_service_error
 from interactions.selectors import interaction_get_for_user
 from interactions.views import follow_up_page
 from kols.selectors import kol_get_for_user, kols_visible_to
+from msl_crm.page_cache import page_cached
 
 from . import services
 from .forms import (
@@ -42,6 +43,7 @@ PAGE_SIZE = 25
 
 
 @section_required("inquiries")
+@page_cached
 def inquiry_list(request):
     user = request.user
     is_queue = works_inquiries(user)

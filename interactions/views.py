@@ -17,6 +17,7 @@ from compliance.transfers import transfer_of_value_record
 from kols.models import Channel
 from kols.selectors import kol_get_for_user
 from msl_crm.listing import filtered_listing
+from msl_crm.page_cache import page_cached
 
 from .calendar import calendar_feed_owner, calendar_feed_rotate, calendar_for
 from .filters import InteractionFilter
@@ -65,6 +66,7 @@ def follow_up_done(request, pk):
 
 
 @section_required("interactions")
+@page_cached
 def interaction_list(request):
     interactions = interaction_list_for_user(request.user)
     listing = InteractionFilter(request.GET or None, queryset=interactions, user=request.user)

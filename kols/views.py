@@ -10,6 +10,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import section_required
+from msl_crm.page_cache import page_cached
 
 from .briefing import briefing_sections
 from .directory import directory_rows
@@ -29,6 +30,7 @@ PAGE_SIZE = 25
 
 
 @section_required("kols")
+@page_cached
 def kol_list(request):
     kols = kols_visible_to(request.user).with_directory_columns()
     directory = KOLFilter(request.GET or None, queryset=kols, user=request.user)
@@ -68,6 +70,7 @@ def _directory_order(directory, chosen) -> list:
 
 
 @section_required("kols")
+@page_cached
 def kol_detail(request, pk):
     kol = kol_get_for_user(user=request.user, pk=pk)
     sections = [

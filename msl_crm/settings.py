@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "msl_crm.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and the user are read: see msl_crm/page_cache.py.
+    "msl_crm.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.NoStoreMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,6 +144,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "options", "-c jit=off -c random_page_cost=1.1"
     )
+# The same backends, watched for the page cache (msl_crm/db/).
+WATCHED_ENGINES = {
+    "django.db.backends.postgresql": "msl_crm.db.postgresql",
+    "django.db.backends.sqlite3": "msl_crm.db.sqlite3",
+}
+DATABASES["default"]["ENGINE"] = WATCHED_ENGINES.get(
+    DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"]
+)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if IS_PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -292,6 +302,13 @@ if REDIS_URL:
     # Every page read its session from the database; with a cache all processes share, it
     # is read from Redis, and still written to the database so it survives a cache flush.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Whole pages kept until anything they read changes (msl_crm/page_cache.py). Only with a
+# cache every process shares: each process's own memory would miss the others' writes.
+# Never with a database whose writes the page cache cannot see.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(REDIS_URL)) and (
+    DATABASES["default"]["ENGINE"] in WATCHED_ENGINES.values()
+)
 
 # E-mail: printed to the console unless EMAIL_URL names a real server.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

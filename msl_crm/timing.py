@@ -6,6 +6,8 @@ import time
 
 from django.db import connection
 
+from . import page_cache
+
 
 class ServerTimingMiddleware:
     def __init__(self, get_response):
@@ -23,6 +25,9 @@ class ServerTimingMiddleware:
         with connection.execute_wrapper(count):
             response = self.get_response(request)
         elapsed = (time.perf_counter() - began) * 1000
-        response["Server-Timing"] = f'app;dur={elapsed:.2f}, db;desc="{queries} queries"'
+        response["Server-Timing"] = (
+            f'app;dur={elapsed:.2f}, db;desc="{queries} queries", '
+            f'cache;desc="{page_cache.outcome(request)}"'
+        )
         response["X-Query-Count"] = str(queries)
         return response

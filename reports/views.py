@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import section_required
 from accounts.roles import Role
 from compliance.firewall import QUOTES, may_see
+from msl_crm.page_cache import page_cached
 
 from .charts import bar_chart, line_chart
 from .exports import report_csv, report_pdf, report_xlsx, topic_chart
@@ -23,6 +24,7 @@ def may_run_reports(user) -> bool:
 
 
 @section_required("reports")
+@page_cached
 def dashboard(request):
     board = dashboard_for(request.user)
     week_labels = [f"{week:%d %b}" for week in board.weeks]

@@ -27,6 +27,13 @@ def _private_media_in_a_temporary_folder(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    # One process: its own memory is a cache all its requests share. Every test of a page
+    # then also checks that the page cache serves nothing stale.
+    settings.PAGE_CACHE = True
+
+
 @pytest.fixture
 def msl(db):
     return UserFactory(username="msl", first_name="Sarah", last_name="Chen", roles=[Role.MSL])

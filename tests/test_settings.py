@@ -66,7 +66,7 @@ def test_development_needs_no_environment_at_all():
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "django.db.backends.sqlite3", "True"]
+    assert result.stdout.split() == ["True", "msl_crm.db.sqlite3", "True"]
 
 
 def test_with_redis_sessions_are_read_from_the_cache_and_without_it_from_the_database():

@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.access import section_required
+from msl_crm.page_cache import page_cached
 from reports.charts import bar_chart, line_chart
 from reports.selectors import msl_topics_against_team, msl_trend_against_team
 
@@ -16,6 +17,7 @@ from .steps import STEP_NUMBERS, STEPS
 
 @never_cache
 @section_required("today")
+@page_cached
 def today(request):
     day = MyDay(request.user)
     cards = day.cards()
