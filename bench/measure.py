@@ -20,11 +20,15 @@ from reports.services import last_complete_week, trend_report_build
 from .generate import BENCH_PASSWORD, PREFIX
 
 SERVER_TIME = re.compile(r"app;dur=([0-9.]+)")
+CACHE_OUTCOME = re.compile(r'cache;desc="(\w+)"')
+# A browser's hard reload: the page is built afresh, as when anything it shows has changed.
+FRESH = {"Cache-Control": "no-cache"}
 # Not counted: enough requests to reach every gunicorn worker of a small server, whose first
 # request of a page loads its templates and opens its database connection. Every page is
 # first requested in turn, WARM_UPS rounds, so that the first page measured (the floor) does
 # not meet a worker that has served nothing yet; then each page has WARM_UPS of its own.
 WARM_UPS = 8
+FLOOR = "/bench/floor/"
 
 
 @dataclass
@@ -34,6 +38,7 @@ class Figure:
     samples_ms: list[float] = field(default_factory=list)
     queries: set[int] = field(default_factory=set)
     statuses: set[int] = field(default_factory=set)
+    outcomes: set[str] = field(default_factory=set)
 
     def p(self, quantile: float) -> float:
         ordered = sorted(self.samples_ms)
@@ -44,18 +49,37 @@ class Figure:
         high = min(low + 1, len(ordered) - 1)
         return ordered[low] + (ordered[high] - ordered[low]) * (index - low)
 
-    def summary(self, floor: "Figure | None") -> dict:
+    def summary(self, floor: "Figure | None", built: "Figure | None" = None) -> dict:
+        """`self` as the page is served; `built`, where the page cache could serve it,
+        the same page built afresh every time."""
         p50, p95 = self.p(0.5), self.p(0.95)
-        return {
+        row = {
             "page": self.name,
             "role": self.role,
             "requests": len(self.samples_ms),
             "p50_ms": round(p50, 2),
             "p95_ms": round(p95, 2),
-            "queries": max(self.queries) if self.queries else None,
+            "queries": _most(self.queries),
             "statuses": sorted(self.statuses),
+            "cache": sorted(self.outcomes),
             "p95_vs_floor": round(p95 / floor.p(0.95), 2) if floor else 1.0,
         }
+        if built is not None:
+            row.update(
+                {
+                    "queries_from_cache": row["queries"],
+                    "queries": _most(built.queries),
+                    "built_p50_ms": round(built.p(0.5), 2),
+                    "built_p95_ms": round(built.p(0.95), 2),
+                    "built_p95_vs_floor": round(built.p(0.95) / floor.p(0.95), 2),
+                    "statuses": sorted(self.statuses | built.statuses),
+                }
+            )
+        return row
+
+
+def _most(queries: set[int]) -> int | None:
+    return max(queries) if queries else None
 
 
 class Transport:
@@ -114,6 +138,8 @@ def _record(figure: Figure, status: int, headers, wall_ms: float) -> None:
     figure.statuses.add(status)
     timing = SERVER_TIME.search(headers.get("Server-Timing", ""))
     figure.samples_ms.append(float(timing.group(1)) if timing else wall_ms)
+    if outcome := CACHE_OUTCOME.search(headers.get("Server-Timing", "")):
+        figure.outcomes.add(outcome.group(1))
     if headers.get("X-Query-Count"):
         figure.queries.add(int(headers["X-Query-Count"]))
 
@@ -131,7 +157,7 @@ def run(*, base_url: str | None, requests_per_page: int, make_client=None) -> di
     surname = re.sub(r"\d+$", "", kol.last_name)
     _, api_key = token_create(user=msl, name="Benchmark", days=1)
     plan = [
-        ("floor", "msl", "GET", "/bench/floor/"),
+        ("floor", "msl", "GET", FLOOR),
         ("/today/", "msl", "GET", "/today/"),
         ("/kols/ search", "msl", "GET", f"/kols/?q={surname}"),
         ("/kols/ search, every KOL", "compliance", "GET", f"/kols/?q={surname}"),
@@ -157,38 +183,51 @@ def run(*, base_url: str | None, requests_per_page: int, make_client=None) -> di
                 api.get(path, headers=api_headers)
     figures = []
     for name, role, method, path in plan:
-        figure = Figure(name, role)
+        figure, built = Figure(name, role), Figure(name, role)
         transport = api if method == "API" else sessions[role]
+        headers = api_headers if method == "API" else {}
         for attempt in range(requests_per_page + WARM_UPS):
+            measured = attempt >= WARM_UPS
             if method == "POST":
-                token = transport.csrf(path)
-                when = timezone.localtime() - dt.timedelta(hours=1)
-                data = {
-                    "csrfmiddlewaretoken": token,
-                    "kols": kol.pk,
-                    "type": "one_to_one",
-                    "channel": "phone",
-                    "occurred_at": when.strftime("%Y-%m-%dT%H:%M"),
-                    "duration_minutes": 30,
-                    "notes": "Benchmark call about recent data.",
-                }
-                referer = {"Referer": (base_url or "http://testserver") + path}
-                result = _timed(transport.post, path, data, headers=referer)
-            elif method == "API":
-                result = _timed(transport.get, path, headers=api_headers)
-            else:
-                result = _timed(transport.get, path)
-            status, headers, _, wall = result
-            if attempt >= WARM_UPS:
-                _record(figure, status, headers, wall)
-        figures.append(figure)
-    floor = figures[0]
+                status, answer, _, wall = _post_an_interaction(transport, base_url, path, kol)
+                if measured:
+                    _record(figure, status, answer, wall)
+                continue
+            if path != FLOOR:
+                # Built afresh, then as served to someone coming back to it.
+                fresh = {**headers, **FRESH}
+                status, answer, _, wall = _timed(transport.get, path, headers=fresh)
+                if measured:
+                    _record(built, status, answer, wall)
+            status, answer, _, wall = _timed(transport.get, path, headers=headers)
+            if measured:
+                _record(figure, status, answer, wall)
+        figures.append((figure, built if built.samples_ms else None))
+    floor = figures[0][0]
     return {
-        "pages": [figure.summary(None if figure is floor else floor) for figure in figures],
+        "pages": [
+            figure.summary(None if figure is floor else floor, built) for figure, built in figures
+        ],
         "trend_report": trend_report_figures(),
         "database": connection.vendor,
         "measured_at": timezone.now().isoformat(),
     }
+
+
+def _post_an_interaction(transport, base_url, path, kol):
+    token = transport.csrf(path)
+    when = timezone.localtime() - dt.timedelta(hours=1)
+    data = {
+        "csrfmiddlewaretoken": token,
+        "kols": kol.pk,
+        "type": "one_to_one",
+        "channel": "phone",
+        "occurred_at": when.strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": 30,
+        "notes": "Benchmark call about recent data.",
+    }
+    referer = {"Referer": (base_url or "http://testserver") + path}
+    return _timed(transport.post, path, data, headers=referer)
 
 
 def trend_report_figures() -> dict:
@@ -239,13 +278,22 @@ def write(results: dict, out: Path, *, machine: str) -> tuple[Path, Path]:
     lines = [
         f"Measured {results['measured_at'][:16]} on {machine} ({results['database']}).",
         "",
-        "| page | role | p50 ms | p95 ms | p95 x floor | queries |",
-        "|---|---|---:|---:|---:|---:|",
+        "Served: as a user coming back to the page gets it (from the page cache where it",
+        "holds the page). Built: the same page built afresh each time (a hard reload, or",
+        "the first visit after anything it shows has changed).",
+        "",
+        "| page | role | served p50 ms | served p95 ms | x floor | from cache | "
+        "built p95 ms | x floor | queries built / served |",
+        "|---|---|---:|---:|---:|---|---:|---:|---:|",
     ]
     for row in results["pages"]:
+        built = "built_p95_ms" in row
         lines.append(
             f"| {row['page']} | {row['role']} | {row['p50_ms']} | {row['p95_ms']} | "
-            f"{row['p95_vs_floor']} | {row['queries']} |"
+            f"{row['p95_vs_floor']} | {', '.join(row['cache']) or '-'} | "
+            f"{row['built_p95_ms'] if built else '-'} | "
+            f"{row['built_p95_vs_floor'] if built else '-'} | "
+            f"{row['queries']}{' / ' + str(row['queries_from_cache']) if built else ''} |"
         )
     trend = results["trend_report"]
     lines += [
