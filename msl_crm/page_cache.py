@@ -1,11 +1,12 @@
 """Whole pages kept per session and thrown away the moment anything they read changes.
 
 A page is stored with the tables its request read, each with its generation: a token that
-every INSERT, UPDATE, DELETE or schema change of the table replaces, after the statement and
-again at commit. The database backends (msl_crm/db/) replace the tokens, so views, Celery
-tasks, commands, bulk updates and raw SQL all count. A stored page is served only while
-every table it read still has the generation it was read under. The generations are taken
-before the request reads anything: a change committed while a page is being built leaves
+every INSERT, UPDATE, DELETE or schema change of the table replaces when it commits (and,
+for the connection that wrote, before that connection's next page). The database backends
+(msl_crm/db/) replace the tokens, so views, Celery tasks, commands, bulk updates and raw
+SQL all count. A stored page is served only while every table it read still has the
+generation it was read under. The generations are taken before the request reads
+anything: a change committed while a page is being built leaves
 that page stale from birth, never served.
 
 What no statement shows is bounded otherwise: the clock by a minute's lifetime and the day
@@ -32,6 +33,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache as shared_cache
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db import connection as default_connection
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
@@ -80,21 +82,30 @@ def watch_statements(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if settings.PAGE_CACHE:
         tables = set(TABLE.findall(str(sql))) | ({EPOCH} if schema else set())
-        # New generations now, for readers in this transaction, and again at commit, for
-        # the others: a page built from the old rows meanwhile was stored under these.
-        _new_generations(tables)
         connection = context["connection"]
         if connection.in_atomic_block or not connection.get_autocommit():
+            # Other connections see these rows at the commit, which renews the tables. This
+            # one sees them now: its next page renews them first (`_renew_unseen_writes`).
             connection.__dict__.setdefault("_page_cache_written", set()).update(tables)
+            connection.__dict__.setdefault("_page_cache_unseen", set()).update(tables)
+        else:
+            _new_generations(tables)
     return result
 
 
 def committed(connection) -> None:
+    connection.__dict__.pop("_page_cache_unseen", None)
     _new_generations(connection.__dict__.pop("_page_cache_written", set()))
 
 
 def rolled_back(connection) -> None:
+    connection.__dict__.pop("_page_cache_unseen", None)
     connection.__dict__.pop("_page_cache_written", None)
+
+
+def _renew_unseen_writes() -> None:
+    connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the proxy
+    _new_generations(connection.__dict__.pop("_page_cache_unseen", set()))
 
 
 def note_read(*models) -> None:
@@ -128,6 +139,7 @@ class PageCacheMiddleware:
         if not (settings.PAGE_CACHE and request.method == "GET" and _is_cached_view(request)):
             return self.get_response(request)
         try:
+            _renew_unseen_writes()
             generations = _current_generations()
         except Exception:
             logger.exception("Page cache unavailable; the page is built")
