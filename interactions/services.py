@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -105,7 +105,9 @@ def shareable_materials(interaction: Interaction | None, kols: Iterable[KOL]):
 
 
 def check_materials(interaction: Interaction | None, kols: Iterable[KOL], materials) -> None:
-    materials = list(materials)
+    materials = _records(materials)
+    if not materials:
+        return
     allowed = set(
         shareable_materials(interaction, kols)
         .filter(pk__in=[material.pk for material in materials])
@@ -534,9 +536,17 @@ def _new_links(kols: list[KOL], relations: dict) -> dict[str, list]:
     the caller left out links nothing. Each record once, as the link table holds it."""
     given = {"kols": kols, **{_relation(name): values for name, values in relations.items()}}
     return {
-        name: list({record.pk: record for record in given.get(name, ())}.values())
+        name: list({record.pk: record for record in _records(given.get(name, ()))}.values())
         for name in RELATION_FIELDS
     }
+
+
+def _records(values) -> list:
+    # A form gives an empty choice as its choices' queryset.none(), which Django compiles,
+    # with every filter the choices have, before it finds it empty: milliseconds a field.
+    if isinstance(values, QuerySet) and values.query.is_empty():
+        return []
+    return list(values)
 
 
 def _link_new(interaction: Interaction, name: str, records: list) -> None:
