@@ -52,9 +52,6 @@ class ComplianceConfig(AppConfig):
         # are created only when their own migrations have run.
         post_migrate.connect(grant_compliance_admin_permissions)
         plug_into_kol_briefing()
-        from .config import connect_invalidation
-
-        connect_invalidation()
 
 
 def plug_into_kol_briefing():

@@ -1,27 +1,28 @@
 """The compliance configuration — the policy, the firewall rules, the active restricted terms
 and the Open Payments thresholds — is read on nearly every save and briefing, and changes a
-few times a year in the admin. It is kept in the cache under a generation token that every
-change replaces, so the next request in every process reads the new rules.
+few times a year in the admin. It is cached under the generations of its four tables, which
+the database backends renew whenever a committed statement writes to them (the page cache's,
+msl_crm/page_cache.py): the admin, a bulk update or raw SQL alike, so the next request in
+every process reads the new rules.
 
-Only committed rows are ever cached: a transaction that has changed the configuration reads
-the database until it ends, so a rolled-back change never reaches the cache, and a reader
-that raced a change stores its copy under a token nobody asks for any more."""
+Only committed rows are ever cached: a transaction that has written to the tables reads the
+database until it ends, so a rolled-back change never reaches the cache, and a reader that
+raced a change stores its copy under generations nobody asks for after the commit."""
 
 import logging
-import uuid
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db import connection
 
-from msl_crm.page_cache import note_read
+from msl_crm.page_cache import generations_of, note_read, written_in_this_transaction
 
 from .models import CompliancePolicy, FirewallRule, OpenPaymentsThreshold, RestrictedTerm
 
-# Changes made behind the ORM's back (raw SQL, queryset.update) are seen within this time.
+TABLES = (CompliancePolicy, FirewallRule, OpenPaymentsThreshold, RestrictedTerm)
+# How long an unused copy stays; also how long a change made while Redis was down (its
+# generations could not be renewed) may go unseen.
 SAFETY_TIMEOUT_SECONDS = 300
-_CHANGED_IN = "_compliance_config_changed_in"
 logger = logging.getLogger(__name__)
 
 
@@ -35,8 +36,8 @@ class ComplianceConfig:
 
 def compliance_config() -> ComplianceConfig:
     # A page built with the rules must be rebuilt when they change, cached or not.
-    note_read(CompliancePolicy, FirewallRule, OpenPaymentsThreshold, RestrictedTerm)
-    if _changed_in_this_transaction():
+    note_read(*TABLES)
+    if written_in_this_transaction(*TABLES):
         return _read()
     try:
         return _cached()
@@ -47,10 +48,7 @@ def compliance_config() -> ComplianceConfig:
 
 
 def _cached() -> ComplianceConfig:
-    generation = cache.get(_generation_key())
-    if generation is None:
-        generation = _new_generation()
-    key = f"compliance-config:{_database()}:{generation}"
+    key = f"compliance-config:{_database()}:{generations_of(*TABLES)}"
     config = cache.get(key)
     if config is None:
         config = _read()
@@ -70,38 +68,3 @@ def _read() -> ComplianceConfig:
 def _database() -> str:
     # Tests and the benchmark share one Redis with other databases.
     return str(connection.settings_dict["NAME"])
-
-
-def _generation_key() -> str:
-    return f"compliance-config:{_database()}:generation"
-
-
-def _new_generation() -> str:
-    generation = uuid.uuid4().hex
-    cache.set(_generation_key(), generation, None)
-    return generation
-
-
-def _changed_in_this_transaction() -> bool:
-    # The outermost atomic block stands for the transaction: a new one is a new transaction.
-    return (
-        connection.in_atomic_block
-        and getattr(connection, _CHANGED_IN, None) is (connection.atomic_blocks[0])
-    )
-
-
-def _configuration_changed(**kwargs):
-    try:
-        _new_generation()
-    except Exception:
-        # The save stands; other processes may serve the old rules until the safety expiry.
-        logger.exception("Compliance configuration changed while the cache was unavailable")
-    if connection.in_atomic_block:
-        setattr(connection, _CHANGED_IN, connection.atomic_blocks[0])
-        transaction.on_commit(_new_generation, robust=True)
-
-
-def connect_invalidation():
-    for model in (CompliancePolicy, FirewallRule, OpenPaymentsThreshold, RestrictedTerm):
-        post_save.connect(_configuration_changed, sender=model, dispatch_uid=f"config-{model}")
-        post_delete.connect(_configuration_changed, sender=model, dispatch_uid=f"config-{model}-")

@@ -10,24 +10,28 @@ anything: a change committed while a page is being built leaves that page stale 
 birth, never served.
 
 What no statement shows is bounded otherwise: the clock by a minute's lifetime and the day
-in the key; writes from outside Django (psql, psycopg's copy()) by the same minute. A schema
-change (a migration) starts a new epoch, which every page depends on.
+in the key; writes from outside Django (psql, psycopg's copy()) and writes committed while
+Redis was down by the same minute. A schema change (a migration), or a write to a table this
+module cannot name, starts a new epoch, which every page depends on. A new release of the
+code or templates has keys of its own.
 
-A page is keyed on the session and its data, the CSRF cookie (or the API token), the path
-with its query and the htmx headers: nobody sees another's page or an old form token. It is
-not stored when its request wrote, when messages wait to be shown, or when it read a table
-this module does not know. A browser's hard reload (`Cache-Control: no-cache`) builds it
-afresh."""
+A page is keyed on the session and its data, the CSRF cookie (or the API token), the host,
+the path with its query and the htmx headers: nobody sees another's page or an old form
+token. It is not stored when its request wrote, when messages wait to be shown, or when it
+read a table this module does not know. A browser's hard reload (`Cache-Control: no-cache`)
+builds it afresh."""
 
 import hashlib
 import json
 import logging
+import os
 import re
 import secrets
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache, wraps
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -40,12 +44,20 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 LIFETIME_SECONDS = 60
-# Django quotes table names; raw SQL of ours may not. Aliases (U0, T3) follow the name.
+# What may come before a statement's first word: blanks, comments, opening parentheses.
+LEADING = re.compile(r"(?:\s|\(|--[^\n]*|/\*.*?\*/)*", re.S)
+# The name after FROM, JOIN, INTO, UPDATE or TABLE: quoted (Django) or not (raw SQL).
+# Aliases (U0, T3) follow it. A name that is no table of ours keeps the page from being
+# stored; known tables named anywhere else in the statement (a comma join, a schema-
+# qualified name, a column's qualifier) count too.
 TABLE = re.compile(r'\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+"?([A-Za-z_][A-Za-z0-9_]*)"?', re.I)
+WORD = re.compile(r"[a-z_][a-z0-9_]*")
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "WITH")
 SCHEMA_CHANGES = ("CREATE", "ALTER", "DROP", "TRUNCATE", "COPY")
 # Sessions are in the key already; the session row is rewritten every minute of activity.
 NOT_DEPENDENCIES = {"django_session"}
+# Folders of no code or template of ours, skipped when telling one release from another.
+NOT_CODE = {".git", ".venv", "node_modules", "staticfiles", "media", "private-media", "vendor"}
 EPOCH = "epoch"
 logger = logging.getLogger(__name__)
 
@@ -68,11 +80,13 @@ _reading: ContextVar[Reading | None] = ContextVar("page_cache_reading", default=
 
 
 def watch_statements(execute, sql, params, many, context):
-    head = str(sql).lstrip(" \n(")[:8].upper()
+    sql_text = str(sql)
+    start = LEADING.match(sql_text).end()
+    head = sql_text[start : start + 8].upper()
     reading = _reading.get()
     if head.startswith("SELECT"):
         if reading is not None:
-            reading.tables.update(TABLE.findall(str(sql)))
+            reading.tables.update(_tables_named(sql_text))
         return execute(sql, params, many, context)
     schema = head.startswith(SCHEMA_CHANGES)
     if not (schema or head.startswith(WRITES)):
@@ -80,17 +94,25 @@ def watch_statements(execute, sql, params, many, context):
     if reading is not None:
         reading.wrote = True
     result = execute(sql, params, many, context)
-    if settings.PAGE_CACHE:
-        tables = set(TABLE.findall(str(sql))) | ({EPOCH} if schema else set())
-        connection = context["connection"]
-        if connection.in_atomic_block or not connection.get_autocommit():
-            # Other connections see these rows at the commit, which renews the tables. This
-            # one sees them now: its next page renews them first (`_renew_unseen_writes`).
-            connection.__dict__.setdefault("_page_cache_written", set()).update(tables)
-            connection.__dict__.setdefault("_page_cache_unseen", set()).update(tables)
-        else:
-            _new_generations(tables)
+    tables = _tables_named(sql_text) & _known_tables()
+    if schema or not tables:
+        # A schema change, or a write to no table this module can name: every page.
+        tables.add(EPOCH)
+    connection = context["connection"]
+    if connection.in_atomic_block or not connection.get_autocommit():
+        # Other connections see these rows at the commit, which renews the tables. This
+        # one sees them now: its next page renews them first (`_renew_unseen_writes`).
+        connection.__dict__.setdefault("_page_cache_written", set()).update(tables)
+        connection.__dict__.setdefault("_page_cache_unseen", set()).update(tables)
+    else:
+        _new_generations(tables)
     return result
+
+
+def _tables_named(sql: str) -> set[str]:
+    lowered = sql.lower()
+    named = {name.lower() for name in TABLE.findall(sql)}
+    return named | (set(WORD.findall(lowered)) & _known_tables())
 
 
 def committed(connection) -> None:
@@ -108,6 +130,21 @@ def _renew_unseen_writes() -> None:
     _new_generations(connection.__dict__.pop("_page_cache_unseen", set()))
 
 
+def generations_of(*models) -> str:
+    """A token that changes whenever a committed statement writes to one of these models'
+    tables: for other caches of what the tables hold (the compliance configuration)."""
+    generations = _current_generations([model._meta.db_table for model in models])
+    return "-".join(str(generations[table]) for table in sorted(generations))
+
+
+def written_in_this_transaction(*models) -> bool:
+    """Has the open transaction written to one of these tables (not yet committed, so not
+    for any cache)?"""
+    connection = connections[DEFAULT_DB_ALIAS]
+    written = connection.__dict__.get("_page_cache_written", set())
+    return connection.in_atomic_block and any(model._meta.db_table in written for model in models)
+
+
 def note_read(*models) -> None:
     """For reads served from elsewhere than the database (another cache) on a page's behalf."""
     reading = _reading.get()
@@ -116,7 +153,8 @@ def note_read(*models) -> None:
 
 
 def _new_generations(tables: set[str]) -> None:
-    if not tables or not settings.PAGE_CACHE:
+    # Whether or not this process serves pages from the cache (a worker, a shell): others do.
+    if not tables:
         return
     try:
         shared_cache.set_many({_generation_key(t): _token() for t in tables}, None)
@@ -168,8 +206,8 @@ def _is_cached_view(request) -> bool:
     )
 
 
-def _current_generations() -> dict[str, int]:
-    keys = {_generation_key(table): table for table in (*_known_tables(), EPOCH)}
+def _current_generations(tables=None) -> dict[str, int]:
+    keys = {_generation_key(table): table for table in (*(tables or _known_tables()), EPOCH)}
     found = shared_cache.get_many(list(keys))
     missing = [key for key in keys if key not in found]
     if missing:
@@ -262,6 +300,8 @@ def _session_identity(request) -> list[str] | None:
 def _page_key(request, identity: list[str]) -> str:
     parts = [
         str(default_connection.settings_dict["NAME"]),
+        _code_version(),
+        request.get_host(),
         str(request.user.pk),
         *identity,
         request.get_full_path(),
@@ -280,6 +320,24 @@ def _page_key(request, identity: list[str]) -> str:
         ),
     ]
     return "page-cache:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+@cache
+def _code_version() -> str:
+    """A page built by the previous release is never served by this one (a deploy may fix
+    what a page shows): the names, sizes and times of the code and templates."""
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(name for name in subfolders if name not in NOT_CODE)
+        for name in sorted(files):
+            if name.endswith((".py", ".html", ".txt", ".json")):
+                path = Path(folder, name)
+                stat = path.stat()
+                digest.update(
+                    f"{path.relative_to(root)} {stat.st_size} {stat.st_mtime_ns}\n".encode()
+                )
+    return digest.hexdigest()
 
 
 def _asks_for_fresh_copy(request) -> bool:

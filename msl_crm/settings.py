@@ -297,7 +297,13 @@ CELERY_TIMEZONE = TIME_ZONE
 
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Every commit now also writes to Redis: a Redis that hangs must fail fast
+            # (pages are then built and the failure logged), not hold every write.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
     # Every page read its session from the database; with a cache all processes share, it
     # is read from Redis, and still written to the database so it survives a cache flush.
@@ -305,10 +311,12 @@ if REDIS_URL:
 
 # Whole pages kept until anything they read changes (msl_crm/page_cache.py). Only with a
 # cache every process shares: each process's own memory would miss the others' writes.
-# Never with a database whose writes the page cache cannot see.
-PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(REDIS_URL)) and (
-    DATABASES["default"]["ENGINE"] in WATCHED_ENGINES.values()
-)
+PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
+if PAGE_CACHE and not (REDIS_URL and DATABASES["default"]["ENGINE"] in WATCHED_ENGINES.values()):
+    raise ImproperlyConfigured(
+        "PAGE_CACHE needs REDIS_URL (a cache every process shares: one process's memory misses "
+        "the others' writes) and PostgreSQL or SQLite (whose writes it watches)."
+    )
 
 # E-mail: printed to the console unless EMAIL_URL names a real server.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

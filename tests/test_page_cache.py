@@ -120,6 +120,28 @@ def test_raw_sql_shows_at_once(client, msl, kol, meeting):
     assert "Anabel Alvarez" in tables_read(client, "/interactions/")[1]
 
 
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "/* data fix */ UPDATE kols_kol SET first_name = %s WHERE id = %s",
+        "-- data fix\nUPDATE kols_kol SET first_name = %s WHERE id = %s",
+        "\r\n\tUPDATE kols_kol SET first_name = %s WHERE id = %s",
+        "UPDATE KOLS_KOL SET first_name = %s WHERE id = %s",
+        f"UPDATE {'public' if connection.vendor == 'postgresql' else 'main'}.kols_kol "  # noqa: S608
+        "SET first_name = %s WHERE id = %s",
+    ],
+    ids=["block-comment", "line-comment", "blanks", "upper-case", "schema"],
+)
+def test_raw_sql_of_any_shape_shows_at_once(client, msl, kol, meeting, sql):
+    sign_in(client, msl)
+    tables_read(client, "/interactions/")
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ["Anabel", kol.pk])
+
+    assert "Anabel Alvarez" in tables_read(client, "/interactions/")[1]
+
+
 def test_a_removed_link_and_a_deletion_show_at_once(client, msl, kol, meeting):
     sign_in(client, msl)
     tables_read(client, "/interactions/")
@@ -284,3 +306,40 @@ def test_a_page_built_while_another_transaction_changed_its_rows_is_not_served_a
 
     assert "Ana Alvarez" in before_commit
     assert "Ana Zamora" in tables_read(client, "/interactions/")[1]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's in-memory test database locks a table another connection writes",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_page_built_as_a_rules_change_commits_shows_the_new_rules(client, msl, medinfo):
+    """Another request caches the rules while the change is being made; a page built right
+    after the commit, before anything else the commit set off has run, and the pages after
+    it must show the new rules."""
+    MedicalInquiryFactory(raised_by=msl, off_label=True, question="Use in children?")
+    sign_in(client, medinfo)
+    assert "Use in children?" in tables_read(client, "/inquiries/")[1]
+    built_at_the_commit = []
+
+    def another_request_reads_the_rules():
+        try:
+            compliance_config()
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        # Stands for work set off by the commit (an e-mail, a task) while another request
+        # is served.
+        transaction.on_commit(
+            lambda: built_at_the_commit.append(tables_read(client, "/inquiries/")[1])
+        )
+        FirewallRule.objects.update_or_create(
+            role=Role.MEDICAL_INFORMATION.value, defaults={"may_see_off_label_inquiries": False}
+        )
+        reader = threading.Thread(target=another_request_reads_the_rules)
+        reader.start()
+        reader.join(10)
+
+    assert "Use in children?" not in built_at_the_commit[0]
+    assert "Use in children?" not in tables_read(client, "/inquiries/")[1]

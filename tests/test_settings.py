@@ -26,6 +26,21 @@ def test_production_refuses_to_start_without_a_broker():
     assert "REDIS_URL is required" in result.stderr
 
 
+def test_the_page_cache_is_on_with_redis_and_refused_without_it():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; print(s.PAGE_CACHE)"
+    )
+
+    with_redis = run_python(code, REDIS_URL="redis://127.0.0.1:6379/0")
+    without = run_python(code)
+    asked_without = run_python(code, PAGE_CACHE="true")
+
+    assert with_redis.stdout.strip() == "True"
+    assert without.stdout.strip() == "False"
+    assert asked_without.returncode != 0
+    assert "PAGE_CACHE needs REDIS_URL" in asked_without.stderr
+
+
 def test_an_unknown_environment_name_is_refused():
     result = run_python("import django; django.setup()", DJANGO_ENV="staging")
 

@@ -2,7 +2,7 @@
 by the next read, and a change that is rolled back must never be seen."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from compliance.config import compliance_config
 from compliance.engine import active_terms
@@ -83,4 +83,14 @@ def test_the_rules_hold_while_the_cache_is_down(settings, caplog):
     # A change made meanwhile is saved, and read.
     RestrictedTerm.objects.create(pattern="no side effects", severity="block")
     assert len(active_terms()) == 2
-    assert "changed while the cache was unavailable" in caplog.text
+    assert "generations not renewed for ['compliance_restrictedterm']" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_behind_the_orms_back_is_read_at_once():
+    CompliancePolicy.current()
+    compliance_config()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE compliance_compliancepolicy SET lock_window_hours = 7")
+
+    assert compliance_config().policy.lock_window_hours == 7
