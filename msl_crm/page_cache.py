@@ -57,7 +57,20 @@ SCHEMA_CHANGES = ("CREATE", "ALTER", "DROP", "TRUNCATE", "COPY")
 # Sessions are in the key already; the session row is rewritten every minute of activity.
 NOT_DEPENDENCIES = {"django_session"}
 # Folders of no code or template of ours, skipped when telling one release from another.
-NOT_CODE = {".git", ".venv", "node_modules", "staticfiles", "media", "private-media", "vendor"}
+NOT_CODE = {
+    ".git",
+    ".venv",
+    "node_modules",
+    "staticfiles",
+    "media",
+    "private-media",
+    "bench-results",
+    "vendor",  # installed from package-lock.json, which counts
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+}
+CODE = (".py", ".html", ".txt", ".css", ".js", ".json")
 EPOCH = "epoch"
 logger = logging.getLogger(__name__)
 
@@ -325,13 +338,14 @@ def _page_key(request, identity: list[str]) -> str:
 @cache
 def _code_version() -> str:
     """A page built by the previous release is never served by this one (a deploy may fix
-    what a page shows): the names, sizes and times of the code and templates."""
+    what a page shows, or rename the static files it links): the names, sizes and times of
+    the code, templates, static sources and pinned front-end packages."""
     digest = hashlib.sha256()
     root = Path(settings.BASE_DIR)
     for folder, subfolders, files in os.walk(root):
         subfolders[:] = sorted(name for name in subfolders if name not in NOT_CODE)
         for name in sorted(files):
-            if name.endswith((".py", ".html", ".txt", ".json")):
+            if name.endswith(CODE):
                 path = Path(folder, name)
                 stat = path.stat()
                 digest.update(

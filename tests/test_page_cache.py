@@ -18,6 +18,7 @@ from compliance.config import compliance_config
 from compliance.models import FirewallRule
 from interactions.models import Interaction
 from kols.models import KOL
+from msl_crm import page_cache
 from tests.factories import (
     FollowUpFactory,
     InteractionFactory,
@@ -219,6 +220,23 @@ def test_a_page_is_not_served_past_its_day(client, msl, meeting, time_machine):
     time_machine.shift(dt.timedelta(seconds=20))
 
     assert "interactions_interaction" in tables_read(client, "/interactions/")[0]
+
+
+def test_a_page_built_by_another_release_is_not_served(client, msl, meeting, settings, tmp_path):
+    settings.BASE_DIR = tmp_path  # stands for the project folder
+    (tmp_path / "views.py").write_text("release 1")
+    page_cache._code_version.cache_clear()  # each release starts new processes
+    try:
+        sign_in(client, msl)
+        tables_read(client, "/interactions/")
+        assert "interactions_interaction" not in tables_read(client, "/interactions/")[0]
+
+        (tmp_path / "views.py").write_text("release 2, deployed")
+        page_cache._code_version.cache_clear()
+
+        assert "interactions_interaction" in tables_read(client, "/interactions/")[0]
+    finally:
+        page_cache._code_version.cache_clear()
 
 
 def test_a_change_of_firewall_rules_read_from_their_own_cache_shows_at_once(client, msl, medinfo):
