@@ -50,7 +50,8 @@ LEADING = re.compile(r"(?:\s|\(|--[^\n]*|/\*.*?\*/)*", re.S)
 # Aliases (U0, T3) follow it. A name that is no table of ours keeps the page from being
 # stored; known tables named anywhere else in the statement (a comma join, a schema-
 # qualified name, a column's qualifier) count too.
-TABLE = re.compile(r'\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+"?([A-Za-z_][A-Za-z0-9_]*)"?', re.I)
+# Matched in the lower-cased statement: a case-blind pattern took twice as long.
+TABLE = re.compile(r'\b(?:from|join|into|update|table)\s+"?([a-z_][a-z0-9_]*)"?')
 WORD = re.compile(r"[a-z_][a-z0-9_]*")
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "WITH")
 SCHEMA_CHANGES = ("CREATE", "ALTER", "DROP", "TRUNCATE", "COPY")
@@ -124,8 +125,7 @@ def watch_statements(execute, sql, params, many, context):
 
 def _tables_named(sql: str) -> set[str]:
     lowered = sql.lower()
-    named = {name.lower() for name in TABLE.findall(sql)}
-    return named | (set(WORD.findall(lowered)) & _known_tables())
+    return set(TABLE.findall(lowered)) | (set(WORD.findall(lowered)) & _known_tables())
 
 
 def committed(connection) -> None:
