@@ -38,10 +38,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache as shared_cache
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db import connection as default_connection
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from rest_framework.response import Response
 
 LIFETIME_SECONDS = 60
 # What may come before a statement's first word: blanks, comments, opening parentheses.
@@ -242,7 +242,7 @@ def _known_tables() -> frozenset[str]:
 
 def _generation_key(table: str) -> str:
     # Tests and the benchmark share one Redis with other databases.
-    return f"page-cache:{default_connection.settings_dict['NAME']}:{table}"
+    return f"page-cache:{connections[DEFAULT_DB_ALIAS].settings_dict['NAME']}:{table}"
 
 
 def page_cached(view):
@@ -312,7 +312,7 @@ def _session_identity(request) -> list[str] | None:
 
 def _page_key(request, identity: list[str]) -> str:
     parts = [
-        str(default_connection.settings_dict["NAME"]),
+        str(connections[DEFAULT_DB_ALIAS].settings_dict["NAME"]),
         _code_version(),
         request.get_host(),
         str(request.user.pk),
@@ -397,8 +397,6 @@ def api_list_cached(list_method):
 
     @wraps(list_method)
     def cached_list(self, request, *args, **kwargs):
-        from rest_framework.response import Response
-
         def identity(req):
             secret = req.headers.get("Authorization", "")
             if secret:
