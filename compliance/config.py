@@ -12,10 +12,12 @@ raced a change stores its copy under generations nobody asks for after the commi
 import logging
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.db import connection
-
-from msl_crm.page_cache import generations_of, note_read, written_in_this_transaction
+from msl_crm.page_cache import (
+    cached_while_unchanged,
+    note_read,
+    transaction_memo,
+    written_in_this_transaction,
+)
 
 from .models import CompliancePolicy, FirewallRule, OpenPaymentsThreshold, RestrictedTerm
 
@@ -39,21 +41,19 @@ def compliance_config() -> ComplianceConfig:
     note_read(*TABLES)
     if written_in_this_transaction(*TABLES):
         return _read()
+    # A save reads the rules several times (the terms, the policy): once is enough.
+    return transaction_memo("compliance-config", _cached)
+
+
+def _cached() -> ComplianceConfig:
     try:
-        return _cached()
+        return cached_while_unchanged(
+            "compliance-config", TABLES, _read, timeout=SAFETY_TIMEOUT_SECONDS
+        )
     except Exception:
         # The rules must hold with the cache down: read them, at a few queries' cost.
         logger.exception("Compliance configuration read past an unavailable cache")
         return _read()
-
-
-def _cached() -> ComplianceConfig:
-    key = f"compliance-config:{_database()}:{generations_of(*TABLES)}"
-    config = cache.get(key)
-    if config is None:
-        config = _read()
-        cache.set(key, config, SAFETY_TIMEOUT_SECONDS)
-    return config
 
 
 def _read() -> ComplianceConfig:
@@ -63,8 +63,3 @@ def _read() -> ComplianceConfig:
         active_terms=list(RestrictedTerm.objects.filter(is_active=True)),
         thresholds={row.program_year: row for row in OpenPaymentsThreshold.objects.all()},
     )
-
-
-def _database() -> str:
-    # Tests and the benchmark share one Redis with other databases.
-    return str(connection.settings_dict["NAME"])

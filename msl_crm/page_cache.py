@@ -130,11 +130,13 @@ def _tables_named(sql: str) -> set[str]:
 
 def committed(connection) -> None:
     connection.__dict__.pop("_page_cache_unseen", None)
+    connection.__dict__.pop("_transaction_memo", None)
     _new_generations(connection.__dict__.pop("_page_cache_written", set()))
 
 
 def rolled_back(connection) -> None:
     connection.__dict__.pop("_page_cache_unseen", None)
+    connection.__dict__.pop("_transaction_memo", None)
     connection.__dict__.pop("_page_cache_written", None)
 
 
@@ -143,11 +145,32 @@ def _renew_unseen_writes() -> None:
     _new_generations(connection.__dict__.pop("_page_cache_unseen", set()))
 
 
-def generations_of(*models) -> str:
-    """A token that changes whenever a committed statement writes to one of these models'
-    tables: for other caches of what the tables hold (the compliance configuration)."""
-    generations = _current_generations([model._meta.db_table for model in models])
-    return "-".join(str(generations[table]) for table in sorted(generations))
+def cached_while_unchanged(key: str, models, build, timeout: int):
+    """What `build()` reads from these models' tables, kept under `key` until a committed
+    statement writes to one of them: for caches of what the tables hold (the compliance
+    configuration). The generations and the copy come in one round trip; a copy is stored
+    with the generations taken before it was read, so one built while a change commits is
+    never served after it."""
+    key = f"{key}:{connections[DEFAULT_DB_ALIAS].settings_dict['NAME']}"
+    tables = [model._meta.db_table for model in models]
+    generations, kept = _current_generations(tables, also=key)
+    if kept is not None and kept[0] == generations:
+        return kept[1]
+    value = build()
+    shared_cache.set(key, (generations, value), timeout)
+    return value
+
+
+def transaction_memo(name: str, read):
+    """`read()` once per transaction: what a transaction read stays the same for the rest
+    of it. Outside a transaction, every call reads."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if not connection.in_atomic_block:
+        return read()
+    memo = connection.__dict__.setdefault("_transaction_memo", {})
+    if name not in memo:
+        memo[name] = read()
+    return memo[name]
 
 
 def written_in_this_transaction(*models) -> bool:
@@ -219,15 +242,18 @@ def _is_cached_view(request) -> bool:
     )
 
 
-def _current_generations(tables=None) -> dict[str, int]:
+def _current_generations(tables=None, *, also: str | None = None):
+    """The tables' generations; with `also`, that key's value too, from the same read."""
     keys = {_generation_key(table): table for table in (*(tables or _known_tables()), EPOCH)}
-    found = shared_cache.get_many(list(keys))
+    found = shared_cache.get_many([*keys, also] if also else list(keys))
+    extra = found.pop(also, None) if also else None
     missing = [key for key in keys if key not in found]
     if missing:
         for key in missing:
             shared_cache.add(key, _token(), None)
         found.update(shared_cache.get_many(missing))
-    return {keys[key]: generation for key, generation in found.items()}
+    generations = {keys[key]: generation for key, generation in found.items()}
+    return (generations, extra) if also else generations
 
 
 def _token() -> int:

@@ -94,3 +94,37 @@ def test_a_change_behind_the_orms_back_is_read_at_once():
         cursor.execute("UPDATE compliance_compliancepolicy SET lock_window_hours = 7")
 
     assert compliance_config().policy.lock_window_hours == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_reads_the_rules_once(settings, django_assert_num_queries):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # down: every read goes to the database
+        }
+    }
+    with transaction.atomic():
+        with django_assert_num_queries(4):
+            compliance_config()
+        with django_assert_num_queries(0):
+            compliance_config()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("outcome", ["commit", "rollback"])
+def test_what_a_transaction_read_ends_with_it(outcome):
+    CompliancePolicy.current()
+
+    def read_in_a_transaction():
+        with transaction.atomic():
+            compliance_config()
+            if outcome == "rollback":
+                raise Refused
+
+    with pytest.raises(Refused) if outcome == "rollback" else transaction.atomic():
+        read_in_a_transaction()
+    CompliancePolicy.objects.update(lock_window_hours=9)
+
+    with transaction.atomic():
+        assert compliance_config().policy.lock_window_hours == 9
