@@ -24,6 +24,33 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or remove a written audit entry."""
 
 
+class ReturnedOnInsert:
+    """A field the database gives back as stored when a row is inserted (RETURNING), so
+    the audit trail checks what was kept without reading the entry again. Migrations see
+    the plain Django field: nothing about the column changes."""
+
+    db_returning = True
+
+    def deconstruct(self):
+        name, _, args, kwargs = super().deconstruct()
+        plain = next(base for base in type(self).__mro__ if base.__module__.startswith("django."))
+        return name, f"django.db.models.{plain.__name__}", args, kwargs
+
+
+def returned(field_class):
+    return type(f"Returned{field_class.__name__}", (ReturnedOnInsert, field_class), {})
+
+
+ReturnedBigInteger = returned(models.PositiveBigIntegerField)
+ReturnedDateTime = returned(models.DateTimeField)
+ReturnedChar = returned(models.CharField)
+ReturnedForeignKey = returned(models.ForeignKey)
+ReturnedJSON = returned(models.JSONField)
+ReturnedText = returned(models.TextField)
+ReturnedUUID = returned(models.UUIDField)
+ReturnedIPAddress = returned(models.GenericIPAddressField)
+
+
 class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("Audit entries are append-only; they cannot be updated.")
@@ -39,24 +66,24 @@ class AuditEntry(models.Model):
     removing or reordering any entry breaks the chain that `verify_audit` walks.
     """
 
-    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
-    occurred_at = models.DateTimeField(default=timezone.now, editable=False)
+    sequence = ReturnedBigInteger(unique=True, editable=False)
+    occurred_at = ReturnedDateTime(default=timezone.now, editable=False)
     # A plain id rather than a foreign key: the entry must stay intact (and its hash valid)
     # even if the user is later removed, and the name below keeps it readable.
-    actor_user_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
-    actor_name = models.CharField(max_length=150, editable=False)
-    content_type = models.ForeignKey(
+    actor_user_id = ReturnedBigInteger(null=True, blank=True, editable=False)
+    actor_name = ReturnedChar(max_length=150, editable=False)
+    content_type = ReturnedForeignKey(
         ContentType, on_delete=models.PROTECT, related_name="+", editable=False
     )
-    object_id = models.CharField(max_length=64, editable=False)
-    object_repr = models.CharField(max_length=200, editable=False)
-    action = models.CharField(max_length=16, choices=AuditAction.choices, editable=False)
-    changes = models.JSONField(default=dict, blank=True, editable=False)
-    reason = models.TextField(blank=True, editable=False)
-    request_id = models.UUIDField(null=True, blank=True, editable=False)
-    ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
-    previous_hash = models.CharField(max_length=64, editable=False)
-    entry_hash = models.CharField(max_length=64, unique=True, editable=False)
+    object_id = ReturnedChar(max_length=64, editable=False)
+    object_repr = ReturnedChar(max_length=200, editable=False)
+    action = ReturnedChar(max_length=16, choices=AuditAction.choices, editable=False)
+    changes = ReturnedJSON(default=dict, blank=True, editable=False)
+    reason = ReturnedText(blank=True, editable=False)
+    request_id = ReturnedUUID(null=True, blank=True, editable=False)
+    ip_address = ReturnedIPAddress(null=True, blank=True, editable=False)
+    previous_hash = ReturnedChar(max_length=64, editable=False)
+    entry_hash = ReturnedChar(max_length=64, unique=True, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils.ipv6 import clean_ipv6_address
 
@@ -14,7 +15,6 @@ from .models import AuditAction, AuditChainHead, AuditChainVerification, AuditEn
 from .selectors import audit_chain_verify
 
 SYSTEM_ACTOR_NAME = "system"
-READ_BACK_CHUNK = 2000
 
 
 class AuditOutsideTransactionError(RuntimeError):
@@ -62,6 +62,11 @@ def audit_record_many(*, actor, items: list[AuditItem]) -> list[AuditEntry]:
         raise AuditOutsideTransactionError(
             "Audit entries must be recorded inside the transaction of the write they record."
         )
+    if not connection.features.can_return_rows_from_bulk_insert:
+        raise ImproperlyConfigured(
+            "The audit trail needs a database that returns inserted rows: PostgreSQL, or "
+            "SQLite 3.35 or newer."
+        )
     if not items:
         return []
     context = current_audit_context()
@@ -93,22 +98,14 @@ def audit_record_many(*, actor, items: list[AuditItem]) -> list[AuditEntry]:
         entry.entry_hash = compute_entry_hash(entry)
         previous_hash = entry.entry_hash
         entries.append(entry)
+    expected = [entry.entry_hash for entry in entries]
+    # The entries come back as the database kept them (every field is returned by the
+    # INSERT): a value it stores differently from how it was given would leave an entry
+    # that fails verification forever, so refuse the write instead.
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
-    # Read back what the database kept: a value it stores differently from how it was given
-    # would leave an entry that fails verification forever, so refuse the write instead.
-    stored = AuditEntry.objects.filter(
-        sequence__gt=head.last_sequence, sequence__lte=sequence
-    ).select_related("content_type")
-    if len(entries) > READ_BACK_CHUNK:
-        # Only an import's thousands are streamed: on PostgreSQL a streamed read opens a
-        # server-side cursor, which costs round trips of its own beyond the query.
-        stored = stored.iterator(chunk_size=READ_BACK_CHUNK)
-    expected = {entry.sequence: entry.entry_hash for entry in entries}
-    for entry in stored:
-        if compute_entry_hash(entry) != expected.pop(entry.sequence, None):
+    for entry, entry_hash in zip(entries, expected, strict=True):
+        if not entry.entry_hash == compute_entry_hash(entry) == entry_hash:
             raise AuditRoundTripError(f"Audit entry #{entry.sequence} did not survive storage.")
-    if expected:
-        raise AuditRoundTripError("Audit entries went missing while being written.")
     head.last_sequence, head.last_hash = sequence, previous_hash
     head.save(update_fields=["last_sequence", "last_hash"])
     return entries

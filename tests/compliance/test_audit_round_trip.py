@@ -95,3 +95,28 @@ def test_postgresql_itself_refuses_to_change_or_delete_entries(target):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             connection.cursor().execute(statement)
     assert AuditEntry.objects.get().reason == ""
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's triggers cannot rewrite a new row"
+)
+def test_an_entry_the_database_keeps_differently_is_refused_with_its_write(target):
+    from compliance.services import AuditRoundTripError
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION audit_reason_rewritten() RETURNS trigger AS $$ "
+            "BEGIN NEW.reason := upper(NEW.reason); RETURN NEW; END $$ LANGUAGE plpgsql"
+        )
+        cursor.execute(
+            "CREATE TRIGGER audit_reason_rewritten BEFORE INSERT ON compliance_auditentry "
+            "FOR EACH ROW EXECUTE FUNCTION audit_reason_rewritten()"
+        )
+
+    with pytest.raises(AuditRoundTripError, match="did not survive storage"):
+        with transaction.atomic():
+            Group.objects.filter(pk=target.pk).update(name="Renamed")
+            audit_record(actor=None, action="update", target=target, reason="renamed")
+
+    assert not AuditEntry.objects.exists()
+    assert Group.objects.get(pk=target.pk).name == "A record"
