@@ -113,10 +113,13 @@ def test_an_entry_the_database_keeps_differently_is_refused_with_its_write(targe
             "FOR EACH ROW EXECUTE FUNCTION audit_reason_rewritten()"
         )
 
-    with pytest.raises(AuditRoundTripError, match="did not survive storage"):
+    def rename_and_record():
         with transaction.atomic():
             Group.objects.filter(pk=target.pk).update(name="Renamed")
             audit_record(actor=None, action="update", target=target, reason="renamed")
+
+    with pytest.raises(AuditRoundTripError, match="did not survive storage"):
+        rename_and_record()
 
     assert not AuditEntry.objects.exists()
     assert Group.objects.get(pk=target.pk).name == "A record"
