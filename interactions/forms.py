@@ -9,7 +9,10 @@ from compliance.forms import ComplianceFormMixin
 from compliance.live_check import live_check_attrs
 from compliance.models import CheckedText
 from kols.selectors import kols_visible_to
-from msl_crm.form_rendering import OneQueryModelMultipleChoiceField
+from msl_crm.form_rendering import (
+    OneQueryModelMultipleChoiceField,
+    OptionsWhenUsedMultipleChoiceField,
+)
 
 from .models import FollowUp, Insight, Interaction, InteractionStatus
 from .services import shareable_materials
@@ -75,6 +78,7 @@ class InteractionForm(ComplianceFormMixin, forms.ModelForm):
         field_classes = {
             "kols": OneQueryModelMultipleChoiceField,
             "internal_attendees": OneQueryModelMultipleChoiceField,
+            "materials_shared": OptionsWhenUsedMultipleChoiceField,
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -96,18 +100,7 @@ class InteractionForm(ComplianceFormMixin, forms.ModelForm):
         )
         self.fields["topics"].queryset = insight_topic_choices()
         self.fields["products"].queryset = Product.objects.order_by("name")
-        # Expired materials are never offered; reactive-only ones only where an unsolicited
-        # inquiry or a documented interest of an attendee covers them.
-        shareable = shareable_materials(
-            self.instance if self.instance.pk else None, self._attendees()
-        )
-        if self.instance.pk:
-            # Materials already recorded as shared stay choosable after they expire, so
-            # editing a draft never silently drops them.
-            shareable = ApprovedMaterial.objects.filter(
-                Q(pk__in=shareable.values("pk")) | Q(interactions=self.instance)
-            ).distinct()
-        self.fields["materials_shared"].queryset = shareable
+        self.fields["materials_shared"].options_from(self._shareable_materials)
         self.fields["materials_shared"].label_from_instance = lambda material: (
             f"{material} (reactive only)"
             if material.use == MaterialUse.REACTIVE_ONLY
@@ -121,6 +114,20 @@ class InteractionForm(ComplianceFormMixin, forms.ModelForm):
             del self.fields["change_reason"]
         else:
             self.fields["change_reason"].required = True
+
+    def _shareable_materials(self):
+        # Expired materials are never offered; reactive-only ones only where an unsolicited
+        # inquiry or a documented interest of an attendee covers them.
+        shareable = shareable_materials(
+            self.instance if self.instance.pk else None, self._attendees()
+        )
+        if self.instance.pk:
+            # Materials already recorded as shared stay choosable after they expire, so
+            # editing a draft never silently drops them.
+            shareable = ApprovedMaterial.objects.filter(
+                Q(pk__in=shareable.values("pk")) | Q(interactions=self.instance)
+            ).distinct()
+        return shareable
 
     def _attendees(self):
         if self.is_bound:

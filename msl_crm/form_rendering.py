@@ -86,3 +86,43 @@ class OneQueryModelChoiceField(forms.ModelChoiceField):
 
 class OneQueryModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     iterator = ChoicesInOneQuery
+
+
+class ChoicesWhenShown(ModelChoiceIterator):
+    """Takes the field's options when they are listed, not when the form is made."""
+
+    def __init__(self, field):
+        self.field = field
+
+    @property
+    def queryset(self):
+        return self.field.queryset
+
+
+class OptionsWhenUsedMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """For options whose condition costs something to build (several querysets in one):
+    `options_from(build)` builds it only when the form is shown or a choice is checked,
+    so a save that chooses none of them never builds it."""
+
+    iterator = ChoicesWhenShown
+
+    def options_from(self, build) -> None:
+        self._build = build
+
+    @property
+    def queryset(self):
+        if getattr(self, "_build", None) is not None:
+            build, self._build = self._build, None
+            self._queryset = build().all()
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, queryset):
+        self._build = None
+        forms.ModelMultipleChoiceField.queryset.fset(self, queryset)
+
+    def clean(self, value):
+        if not value and not self.required and self._build is not None:
+            # Nothing chosen: nothing to check against the options.
+            return self._queryset.none()
+        return super().clean(value)

@@ -50,10 +50,12 @@ def offered_materials(client, interaction) -> dict[int, str]:
     """The materials the edit page offers, by id, with the label each option shows."""
     response = client.get(f"/interactions/{interaction.pk}/edit/")
     assert response.status_code == 200
-    select = re.search(
-        r'<select name="materials_shared".*?</select>', response.content.decode(), re.S
-    )
-    assert select, "the edit page has no materials select"
+    return materials_on(response.content.decode())
+
+
+def materials_on(page: str) -> dict[int, str]:
+    select = re.search(r'<select name="materials_shared".*?</select>', page, re.S)
+    assert select, "the page has no materials select"
     return {
         int(pk): label.strip()
         for pk, label in re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select.group(0))
@@ -194,3 +196,39 @@ def test_the_service_accepts_it_on_a_documented_interest(msl, kol, interaction, 
     )
 
     assert list(interaction.materials_shared.all()) == [reactive]
+
+
+def new_interaction_post(kol, **fields) -> dict:
+    when = timezone.localtime() - dt.timedelta(hours=1)
+    return {
+        "kols": kol.pk,
+        "type": "one_to_one",
+        "channel": "phone",
+        "occurred_at": when.strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": 30,
+        **fields,
+    }
+
+
+def test_a_form_refused_for_another_field_still_offers_the_materials(
+    client, msl, kol, reactive, proactive
+):
+    client.force_login(msl)
+
+    response = client.post("/interactions/new/", new_interaction_post(kol, duration_minutes=-5))
+
+    assert response.status_code == 200
+    assert "Ensure this value is greater than or equal to 0" in response.content.decode()
+    assert materials_on(response.content.decode()) == {proactive.pk: str(proactive)}
+
+
+def test_the_form_refuses_a_reactive_only_material_without_grounds(client, msl, kol, reactive):
+    client.force_login(msl)
+
+    response = client.post(
+        "/interactions/new/", new_interaction_post(kol, materials_shared=[reactive.pk])
+    )
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not msl.interactions.exists()
