@@ -298,7 +298,8 @@ CELERY_TIMEZONE = TIME_ZONE
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, sharing one client per server (msl_crm/redis_cache.py).
+            "BACKEND": "msl_crm.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             # Every commit now also writes to Redis: a Redis that hangs must fail fast
             # (pages are then built and the failure logged), not hold every write.
