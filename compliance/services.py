@@ -70,15 +70,12 @@ def audit_record_many(*, actor, items: list[AuditItem]) -> list[AuditEntry]:
     if not items:
         return []
     context = current_audit_context()
-    # Locking the head serialises appends: two writers can never chain to the same entry.
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-        pk=AuditChainHead.SINGLETON_ID
-    )
+    last_sequence, last_hash = _locked_head(connection)
     actor_user_id = actor.pk if actor is not None else None
     actor_name = actor.get_username() if actor is not None else SYSTEM_ACTOR_NAME
     ip_address = _normalised_ip(context.ip_address)
     entries = []
-    sequence, previous_hash = head.last_sequence, head.last_hash
+    sequence, previous_hash = last_sequence, last_hash
     for item in items:
         sequence += 1
         entry = AuditEntry(
@@ -106,9 +103,47 @@ def audit_record_many(*, actor, items: list[AuditItem]) -> list[AuditEntry]:
     for entry, entry_hash in zip(entries, expected, strict=True):
         if not entry.entry_hash == compute_entry_hash(entry) == entry_hash:
             raise AuditRoundTripError(f"Audit entry #{entry.sequence} did not survive storage.")
-    head.last_sequence, head.last_hash = sequence, previous_hash
-    head.save(update_fields=["last_sequence", "last_hash"])
+    _move_head(connection, sequence, previous_hash)
     return entries
+
+
+# The head is read and moved by every write of the product, so in plain SQL: the ORM's
+# building of these two one-row statements cost 0.7 ms of every save. The names come from
+# the model, never from input.
+HEAD_SELECT = "SELECT {sequence}, {hash} FROM {table} WHERE {id} = %s{for_update}"
+HEAD_UPDATE = "UPDATE {table} SET {sequence} = %s, {hash} = %s WHERE {id} = %s"
+
+
+def _head_sql(connection, statement: str) -> str:
+    quote = connection.ops.quote_name
+    return statement.format(
+        table=quote(AuditChainHead._meta.db_table),
+        id=quote("id"),
+        sequence=quote("last_sequence"),
+        hash=quote("last_hash"),
+        for_update=" FOR UPDATE" if connection.features.has_select_for_update else "",
+    )
+
+
+def _locked_head(connection) -> tuple[int, str]:
+    """The chain's last sequence and hash, locked until the transaction ends: appends are
+    serialised, so two writers can never chain to the same entry."""
+    with connection.cursor() as cursor:
+        cursor.execute(_head_sql(connection, HEAD_SELECT), [AuditChainHead.SINGLETON_ID])
+        row = cursor.fetchone()
+    if row is not None:
+        return row
+    # The first entry ever: the head row is made, then locked like any other time.
+    AuditChainHead.objects.get_or_create(pk=AuditChainHead.SINGLETON_ID)
+    return _locked_head(connection)
+
+
+def _move_head(connection, sequence: int, entry_hash: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _head_sql(connection, HEAD_UPDATE),
+            [sequence, entry_hash, AuditChainHead.SINGLETON_ID],
+        )
 
 
 def audit_created(

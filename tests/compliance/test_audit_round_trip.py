@@ -123,3 +123,57 @@ def test_an_entry_the_database_keeps_differently_is_refused_with_its_write(targe
 
     assert not AuditEntry.objects.exists()
     assert Group.objects.get(pk=target.pk).name == "A record"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's in-memory test database locks a table another connection writes",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_second_writer_waits_for_the_first_and_chains_after_it():
+    import threading
+
+    from django.db import connections
+
+    target = Group.objects.create(name="A record")
+    with transaction.atomic():
+        audit_record(actor=None, action="create", target=target)
+    first_written, second_started, second_done = (threading.Event() for _ in range(3))
+    second_waited = []
+
+    def first_writer():
+        try:
+            with transaction.atomic():
+                audit_record(actor=None, action="update", target=target, reason="first")
+                first_written.set()
+                second_started.wait(10)
+                # The second writer is now waiting for the head this transaction holds.
+                second_waited.append(not second_done.wait(0.5))
+        finally:
+            connections.close_all()
+
+    def second_writer():
+        try:
+            first_written.wait(10)
+            second_started.set()
+            with transaction.atomic():
+                audit_record(actor=None, action="update", target=target, reason="second")
+            second_done.set()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first_writer), threading.Thread(target=second_writer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(15)
+
+    assert second_waited == [True]
+    assert second_done.is_set()
+    entries = list(AuditEntry.objects.order_by("sequence"))
+    assert [(entry.sequence, entry.reason) for entry in entries][1:] == [
+        (2, "first"),
+        (3, "second"),
+    ]
+    assert entries[2].previous_hash == entries[1].entry_hash
+    assert audit_chain_verify().ok
