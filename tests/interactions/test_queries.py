@@ -123,3 +123,28 @@ def test_a_new_interaction_meets_every_constraint_its_create_service_skips_check
     assert [constraint.name for constraint in Interaction._meta.constraints] == [
         "interaction_submitted_has_time"
     ]
+
+
+def test_a_refused_save_shows_the_kols_again_with_their_institutions_in_few_queries(
+    client, msl, organisation, django_assert_max_num_queries
+):
+    from tests.factories import InstitutionFactory
+
+    general = InstitutionFactory(name="Boston General")
+    kols = KOLFactory.create_batch(5, territory=organisation["boston"], institution=general)
+    client.force_login(msl)
+    client.post("/interactions/new/", log_data(kols[:1]))
+
+    # The user, the chosen KOLs checked, and the options of each choice field: never a
+    # query per KOL for its institution.
+    with django_assert_max_num_queries(8):
+        response = client.post("/interactions/new/", log_data(kols[:2], duration_minutes="-5"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    labels = [f"{kol.display_name} · {kol.specialty} · Boston General</option>" for kol in kols]
+    by_name = sorted(kols, key=lambda kol: (kol.last_name, kol.first_name))
+    assert sorted(labels, key=page.index) == [
+        f"{kol.display_name} · {kol.specialty} · Boston General</option>" for kol in by_name
+    ]
+    assert f'<option value="{kols[0].pk}" selected>' in page
