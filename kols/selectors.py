@@ -44,6 +44,16 @@ def by_name(*, searched: bool, descending: bool = False) -> list:
     return [OrderBy(Upper(field), descending=descending) for field in ("last_name", "first_name")]
 
 
+def directory_order(chosen, *, searched: bool) -> list:
+    """The directory's order: the column the user sorted by (`chosen`, as the filter set
+    it), with names sorted as `by_name` says."""
+    if not chosen:
+        return by_name(searched=searched)
+    if chosen[0] in ("last_name", "-last_name"):
+        return by_name(searched=searched, descending=chosen[0].startswith("-"))
+    return list(chosen)
+
+
 def kol_areas_and_interests(kol: KOL) -> tuple[list[str], list[str]]:
     """The names of the KOL's therapeutic areas and of their interests, in one query: the
     briefing shows both as badges."""

@@ -17,7 +17,12 @@ from .directory import directory_rows
 from .filters import KOLFilter
 from .forms import EngagementPlanForm, ErasureForm, KOLForm
 from .permissions import may_edit_kols, may_erase_kols
-from .selectors import by_name, kol_areas_and_interests, kol_get_for_user, kols_visible_to
+from .selectors import (
+    directory_order,
+    kol_areas_and_interests,
+    kol_get_for_user,
+    kols_visible_to,
+)
 from .services import (
     engagement_plan_save,
     kol_create,
@@ -41,7 +46,9 @@ def kol_list(request):
         directory.form.is_valid()
         results = directory.filter_queryset(kols)
     # A tie-breaker keeps pages stable when many KOLs share a name or tier.
-    results = results.order_by(*_directory_order(directory, results.query.order_by), "pk")
+    searched = directory.is_bound and bool(directory.form.cleaned_data.get("q"))
+    order = directory_order(results.query.order_by, searched=searched)
+    results = results.order_by(*order, "pk")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     extra_columns, rows = directory_rows(list(page.object_list), request.user)
     context = {
@@ -58,15 +65,6 @@ def kol_list(request):
     # One URL, two bodies: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request"])
     return response
-
-
-def _directory_order(directory, chosen) -> list:
-    searched = directory.is_bound and bool(directory.form.cleaned_data.get("q"))
-    if not chosen:
-        return by_name(searched=searched)
-    if chosen[0] in ("last_name", "-last_name"):
-        return by_name(searched=searched, descending=chosen[0].startswith("-"))
-    return list(chosen)
 
 
 @section_required("kols")
