@@ -116,6 +116,10 @@ def test_the_bench_measures_every_page_with_its_queries(bench_data, settings, tm
         assert row["queries"] is not None
         assert row["queries"] >= 1
         assert row["p95_ms"] >= row["p50_ms"] > 0
+        # Each ratio is to the floor requested alongside the page.
+        assert row["floor_p95_ms"] > 0
+        ratio = row["p95_ms"] / row["floor_p95_ms"] if row["page"] != "floor" else 1.0
+        assert row["p95_vs_floor"] == pytest.approx(ratio, abs=0.01)
     # The budget: 15 queries a page, the session read from Redis as in production
     # (one more where sessions are in the database, as in this run without Redis).
     budget = 15 + (0 if settings.SESSION_ENGINE.endswith("cached_db") else 1)
@@ -156,5 +160,10 @@ def test_every_page_is_warmed_in_turn_before_any_is_measured(bench_data, setting
     assert first_round[0] == "/bench/floor/"
     assert set(first_round) == set(requested)
     assert warm_up == first_round * WARM_UPS
-    # Then the floor, measured first, with its own warm-ups.
-    assert requested[len(warm_up)] == "/bench/floor/"
+    # Then the floor, measured first, with its own warm-ups; then each page, every request
+    # of it after a request of the floor.
+    measured = requested[len(warm_up) :]
+    floor_alone = WARM_UPS + 2
+    assert measured[:floor_alone] == ["/bench/floor/"] * floor_alone
+    today = measured[floor_alone : floor_alone + 3 * (WARM_UPS + 2)]
+    assert today == ["/bench/floor/", "/today/", "/today/"] * (WARM_UPS + 2)
