@@ -17,3 +17,8 @@ def post_worker_init(worker):
     get_resolver().url_patterns  # noqa: B018 - imports the URLconf and every view module
     gc.collect()
     gc.freeze()
+    # A request allocates tens of thousands of objects (the ORM's query trees), nearly all
+    # freed as soon as they go out of use: at the default threshold (700 allocations) the
+    # collector ran some thirty times a save. At 20,000, saving an interaction took 1 ms
+    # less at the median and 3 ms less at p95, the floor page 0.3 and 0.7 ms less.
+    gc.set_threshold(20_000, 20, 20)
