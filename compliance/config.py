@@ -1,13 +1,14 @@
 """The compliance configuration — the policy, the firewall rules, the active restricted terms
 and the Open Payments thresholds — is read on nearly every save and briefing, and changes a
-few times a year in the admin. It is cached under the generations of its four tables, which
-the database backends renew whenever a committed statement writes to them (the page cache's,
-msl_crm/page_cache.py): the admin, a bulk update or raw SQL alike, so the next request in
-every process reads the new rules.
+few times a year in the admin. One copy is cached, with the generations of its four tables
+it was read under; the database backends renew those whenever a committed statement writes
+to the tables (the page cache's, msl_crm/page_cache.py): the admin, a bulk update or raw SQL
+alike, so the next request in every process finds the copy out of date and reads the new
+rules. A transaction reads the configuration once and keeps it to its end.
 
 Only committed rows are ever cached: a transaction that has written to the tables reads the
 database until it ends, so a rolled-back change never reaches the cache, and a reader that
-raced a change stores its copy under generations nobody asks for after the commit."""
+raced a change stores its copy with generations that no longer match after the commit."""
 
 import logging
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ComplianceConfig:
+    """Shared by every reader in a transaction: read it, never change its records."""
+
     policy: CompliancePolicy | None
     firewall_rules: dict[str, FirewallRule] = field(default_factory=dict)
     active_terms: list[RestrictedTerm] = field(default_factory=list)

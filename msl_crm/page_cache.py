@@ -73,6 +73,7 @@ NOT_CODE = {
 }
 CODE = (".py", ".html", ".txt", ".css", ".js", ".json")
 EPOCH = "epoch"
+LONGEST_KEPT_STATEMENT = 8192
 logger = logging.getLogger(__name__)
 
 
@@ -123,18 +124,31 @@ def watch_statements(execute, sql, params, many, context):
     return result
 
 
-@lru_cache(maxsize=4096)
 def _tables_named(sql: str) -> frozenset[str]:
-    # Kept per statement text (the values travel apart): reading a kilobyte-long SELECT
-    # for table names costs 50 µs, and a page sends the same statements every time.
+    # A bulk INSERT's kilobytes are read once; they would crowd the statements that repeat.
+    if len(sql) > LONGEST_KEPT_STATEMENT:
+        return _tables_in(sql)
+    return _tables_in_kept(sql)
+
+
+def _tables_in(sql: str) -> frozenset[str]:
     lowered = sql.lower()
     return frozenset(TABLE.findall(lowered)) | (frozenset(WORD.findall(lowered)) & _known_tables())
+
+
+# Kept per statement text (the values travel apart): reading a kilobyte-long SELECT for
+# table names costs 50 µs, and a page sends the same statements every time.
+_tables_in_kept = lru_cache(maxsize=2048)(_tables_in)
 
 
 def committed(connection) -> None:
     connection.__dict__.pop("_page_cache_unseen", None)
     connection.__dict__.pop("_transaction_memo", None)
     _new_generations(connection.__dict__.pop("_page_cache_written", set()))
+
+
+def transaction_began(connection) -> None:
+    connection.__dict__.pop("_transaction_memo", None)
 
 
 def rolled_back(connection) -> None:
@@ -156,7 +170,7 @@ def cached_while_unchanged(key: str, models, build, timeout: int):
     never served after it."""
     key = f"{key}:{connections[DEFAULT_DB_ALIAS].settings_dict['NAME']}"
     tables = [model._meta.db_table for model in models]
-    generations, kept = _current_generations(tables, also=key)
+    generations, kept = _generations_with(tables, key)
     if kept is not None and kept[0] == generations:
         return kept[1]
     value = build()
@@ -245,18 +259,21 @@ def _is_cached_view(request) -> bool:
     )
 
 
-def _current_generations(tables=None, *, also: str | None = None):
-    """The tables' generations; with `also`, that key's value too, from the same read."""
+def _current_generations(tables=None) -> dict[str, int]:
+    return _generations_with(tables)[0]
+
+
+def _generations_with(tables=None, key: str | None = None) -> tuple[dict[str, int], object]:
+    """The tables' generations and, read with them in the same round trip, `key`'s value."""
     keys = {_generation_key(table): table for table in (*(tables or _known_tables()), EPOCH)}
-    found = shared_cache.get_many([*keys, also] if also else list(keys))
-    extra = found.pop(also, None) if also else None
-    missing = [key for key in keys if key not in found]
+    found = shared_cache.get_many([*keys, key] if key else list(keys))
+    value = found.pop(key, None) if key else None
+    missing = [name for name in keys if name not in found]
     if missing:
-        for key in missing:
-            shared_cache.add(key, _token(), None)
+        for name in missing:
+            shared_cache.add(name, _token(), None)
         found.update(shared_cache.get_many(missing))
-    generations = {keys[key]: generation for key, generation in found.items()}
-    return (generations, extra) if also else generations
+    return {keys[name]: generation for name, generation in found.items()}, value
 
 
 def _token() -> int:

@@ -11,6 +11,14 @@ class WatchedStatements:
         # First in the list: a `connection.execute_wrapper()` block pops the last on leaving.
         self.execute_wrappers.insert(0, page_cache.watch_statements)
 
+    def set_autocommit(self, autocommit, *args, **kwargs):
+        if not autocommit:
+            # A transaction begins. What the last one kept is dropped here too: a connection
+            # closed inside a transaction (the server gone, a failed rollback) never reaches
+            # commit() or rollback().
+            page_cache.transaction_began(self)
+        super().set_autocommit(autocommit, *args, **kwargs)
+
     def commit(self):
         super().commit()
         page_cache.committed(self)

@@ -13,10 +13,10 @@ class Refused(Exception):
     pass
 
 
-def test_a_second_read_asks_the_database_nothing(db, django_assert_num_queries):
+@pytest.mark.django_db(transaction=True)
+def test_a_second_read_asks_the_database_nothing(django_assert_num_queries):
+    # Outside any transaction: the copy comes from the cache, not a transaction's memo.
     CompliancePolicy.current()
-    with transaction.atomic():
-        pass
     compliance_config()
     with django_assert_num_queries(0):
         assert compliance_config().policy is not None
@@ -112,18 +112,51 @@ def test_a_transaction_reads_the_rules_once(settings, django_assert_num_queries)
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("outcome", ["commit", "rollback"])
-def test_what_a_transaction_read_ends_with_it(outcome):
+def test_what_a_committed_transaction_read_ends_with_it():
+    CompliancePolicy.current()
+    with transaction.atomic():
+        compliance_config()
+    CompliancePolicy.objects.update(lock_window_hours=9)
+
+    with transaction.atomic():
+        assert compliance_config().policy.lock_window_hours == 9
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_a_rolled_back_transaction_read_ends_with_it():
     CompliancePolicy.current()
 
-    def read_in_a_transaction():
+    def read_then_fail():
         with transaction.atomic():
             compliance_config()
-            if outcome == "rollback":
-                raise Refused
+            raise Refused
 
-    with pytest.raises(Refused) if outcome == "rollback" else transaction.atomic():
-        read_in_a_transaction()
+    with pytest.raises(Refused):
+        read_then_fail()
+    CompliancePolicy.objects.update(lock_window_hours=9)
+
+    with transaction.atomic():
+        assert compliance_config().policy.lock_window_hours == 9
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's in-memory test database ignores close() and rolls back instead",
+)
+@pytest.mark.django_db(transaction=True)
+def test_what_a_transaction_read_ends_with_it_when_its_connection_was_lost():
+    """A connection closed inside a transaction (the server gone, a failed rollback) never
+    commits or rolls back; its next transaction must not inherit what this one read."""
+    CompliancePolicy.current()
+
+    def read_then_lose_the_connection():
+        with transaction.atomic():
+            compliance_config()
+            connection.close()
+            raise Refused
+
+    with pytest.raises(Refused):
+        read_then_lose_the_connection()
     CompliancePolicy.objects.update(lock_window_hours=9)
 
     with transaction.atomic():
