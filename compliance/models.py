@@ -41,7 +41,7 @@ def returned(field_class):
     return type(f"Returned{field_class.__name__}", (ReturnedOnInsert, field_class), {})
 
 
-ReturnedBigInteger = returned(models.PositiveBigIntegerField)
+ReturnedPositiveBigInteger = returned(models.PositiveBigIntegerField)
 ReturnedDateTime = returned(models.DateTimeField)
 ReturnedChar = returned(models.CharField)
 ReturnedForeignKey = returned(models.ForeignKey)
@@ -66,11 +66,11 @@ class AuditEntry(models.Model):
     removing or reordering any entry breaks the chain that `verify_audit` walks.
     """
 
-    sequence = ReturnedBigInteger(unique=True, editable=False)
+    sequence = ReturnedPositiveBigInteger(unique=True, editable=False)
     occurred_at = ReturnedDateTime(default=timezone.now, editable=False)
     # A plain id rather than a foreign key: the entry must stay intact (and its hash valid)
     # even if the user is later removed, and the name below keeps it readable.
-    actor_user_id = ReturnedBigInteger(null=True, blank=True, editable=False)
+    actor_user_id = ReturnedPositiveBigInteger(null=True, blank=True, editable=False)
     actor_name = ReturnedChar(max_length=150, editable=False)
     content_type = ReturnedForeignKey(
         ContentType, on_delete=models.PROTECT, related_name="+", editable=False

@@ -100,6 +100,9 @@ def audit_record_many(*, actor, items: list[AuditItem]) -> list[AuditEntry]:
     # INSERT): a value it stores differently from how it was given would leave an entry
     # that fails verification forever, so refuse the write instead.
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    if any(entry.pk is None for entry in entries):
+        # Only a row the database returned gives an entry its id.
+        raise AuditRoundTripError("Audit entries went missing while being written.")
     for entry, entry_hash in zip(entries, expected, strict=True):
         if not entry.entry_hash == compute_entry_hash(entry) == entry_hash:
             raise AuditRoundTripError(f"Audit entry #{entry.sequence} did not survive storage.")
@@ -108,19 +111,20 @@ def audit_record_many(*, actor, items: list[AuditItem]) -> list[AuditEntry]:
 
 
 # The head is read and moved by every write of the product, so in plain SQL: the ORM's
-# building of these two one-row statements cost 0.7 ms of every save. The names come from
-# the model, never from input.
+# building of these two one-row statements cost 0.7 ms of every save. Every name in them
+# comes from the model, never from input.
 HEAD_SELECT = "SELECT {sequence}, {hash} FROM {table} WHERE {id} = %s{for_update}"
 HEAD_UPDATE = "UPDATE {table} SET {sequence} = %s, {hash} = %s WHERE {id} = %s"
 
 
 def _head_sql(connection, statement: str) -> str:
     quote = connection.ops.quote_name
+    meta = AuditChainHead._meta
     return statement.format(
-        table=quote(AuditChainHead._meta.db_table),
-        id=quote("id"),
-        sequence=quote("last_sequence"),
-        hash=quote("last_hash"),
+        table=quote(meta.db_table),
+        id=quote(meta.pk.column),
+        sequence=quote(meta.get_field("last_sequence").column),
+        hash=quote(meta.get_field("last_hash").column),
         for_update=" FOR UPDATE" if connection.features.has_select_for_update else "",
     )
 
@@ -128,14 +132,19 @@ def _head_sql(connection, statement: str) -> str:
 def _locked_head(connection) -> tuple[int, str]:
     """The chain's last sequence and hash, locked until the transaction ends: appends are
     serialised, so two writers can never chain to the same entry."""
+    row = _select_head(connection)
+    if row is None:
+        # The first entry ever: the head row is made (by one of two first writers; the
+        # other waits on its key, then finds it), then locked like any other time.
+        AuditChainHead.objects.get_or_create(pk=AuditChainHead.SINGLETON_ID)
+        row = _select_head(connection)
+    return row
+
+
+def _select_head(connection) -> tuple[int, str] | None:
     with connection.cursor() as cursor:
         cursor.execute(_head_sql(connection, HEAD_SELECT), [AuditChainHead.SINGLETON_ID])
-        row = cursor.fetchone()
-    if row is not None:
-        return row
-    # The first entry ever: the head row is made, then locked like any other time.
-    AuditChainHead.objects.get_or_create(pk=AuditChainHead.SINGLETON_ID)
-    return _locked_head(connection)
+        return cursor.fetchone()
 
 
 def _move_head(connection, sequence: int, entry_hash: str) -> None:
@@ -144,6 +153,8 @@ def _move_head(connection, sequence: int, entry_hash: str) -> None:
             _head_sql(connection, HEAD_UPDATE),
             [sequence, entry_hash, AuditChainHead.SINGLETON_ID],
         )
+        if cursor.rowcount != 1:
+            raise AuditRoundTripError("The audit chain's head could not be moved.")
 
 
 def audit_created(
