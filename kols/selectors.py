@@ -1,6 +1,6 @@
 """Reads of KOLs, scoped to what the asking user may see."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import OrderBy, QuerySet, Value
@@ -44,7 +44,7 @@ def by_name(*, searched: bool, descending: bool = False) -> list:
     return [OrderBy(Upper(field), descending=descending) for field in ("last_name", "first_name")]
 
 
-def directory_order(chosen, *, searched: bool) -> list:
+def directory_order(chosen: Sequence, *, searched: bool) -> list:
     """The directory's order: the column the user sorted by (`chosen`, as the filter set
     it), with names sorted as `by_name` says."""
     if not chosen:

@@ -90,6 +90,7 @@ class OneQueryModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         # The chosen values are checked against the options without the order and the
         # related rows their labels show: a third less time on every save naming KOLs.
+        # So the chosen records come unordered and without those related rows.
         shown = self._queryset
         self._queryset = shown.order_by().select_related(None)
         try:
@@ -121,7 +122,7 @@ class OptionsWhenUsedMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     @property
     def queryset(self):
-        if getattr(self, "_build", None) is not None:
+        if self._build is not None:
             build, self._build = self._build, None
             self._queryset = build().all()
         return self._queryset

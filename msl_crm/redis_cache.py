@@ -2,8 +2,9 @@
 
 Django makes a new client for every cache call, and a client copies its table of reply
 handlers when made: about 65 µs, paid several times by every page (the session, the page
-cache's generations, the compliance rules) and by every save. A client is safe to share
-between threads: each command takes a connection from the pool and gives it back."""
+cache's generations, the compliance rules) and by every save. Django gives each thread its
+own cache object, so each thread keeps its own client; the connections come from the
+pool either way."""
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
