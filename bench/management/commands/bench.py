@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--base-url", default="http://127.0.0.1:8000")
-        parser.add_argument("--requests", type=int, default=30, help="per page, after 2 warm-ups")
+        parser.add_argument(
+            "--requests", type=int, default=100, help="per page, after the warm-ups"
+        )
         parser.add_argument("--out", default="bench-results")
 
     def handle(self, *args, base_url, requests, out, **options):
