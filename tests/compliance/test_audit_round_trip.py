@@ -103,19 +103,23 @@ def test_postgresql_itself_refuses_to_change_or_delete_entries(target):
     assert AuditEntry.objects.get().reason == ""
 
 
+def before_each_new_entry(name: str, body: str) -> None:
+    """A PostgreSQL trigger running `body` on every audit entry about to be inserted."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN {body} END $$ LANGUAGE plpgsql"
+        )
+        cursor.execute(
+            f"CREATE TRIGGER {name} BEFORE INSERT ON compliance_auditentry "
+            f"FOR EACH ROW EXECUTE FUNCTION {name}()"
+        )
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite's triggers cannot rewrite a new row"
 )
 def test_an_entry_the_database_keeps_differently_is_refused_with_its_write(target):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE FUNCTION audit_reason_rewritten() RETURNS trigger AS $$ "
-            "BEGIN NEW.reason := upper(NEW.reason); RETURN NEW; END $$ LANGUAGE plpgsql"
-        )
-        cursor.execute(
-            "CREATE TRIGGER audit_reason_rewritten BEFORE INSERT ON compliance_auditentry "
-            "FOR EACH ROW EXECUTE FUNCTION audit_reason_rewritten()"
-        )
+    before_each_new_entry("audit_reason_rewritten", "NEW.reason := upper(NEW.reason); RETURN NEW;")
 
     def rename_and_record():
         with transaction.atomic():
@@ -195,16 +199,9 @@ def test_the_insert_gives_back_every_field_of_an_entry():
     connection.vendor != "postgresql", reason="SQLite's triggers cannot drop a new row"
 )
 def test_an_entry_the_database_drops_is_refused_with_its_write(target):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE FUNCTION audit_second_dropped() RETURNS trigger AS $$ "
-            "BEGIN IF NEW.reason = 'second' THEN RETURN NULL; END IF; RETURN NEW; END $$ "
-            "LANGUAGE plpgsql"
-        )
-        cursor.execute(
-            "CREATE TRIGGER audit_second_dropped BEFORE INSERT ON compliance_auditentry "
-            "FOR EACH ROW EXECUTE FUNCTION audit_second_dropped()"
-        )
+    before_each_new_entry(
+        "audit_second_dropped", "IF NEW.reason = 'second' THEN RETURN NULL; END IF; RETURN NEW;"
+    )
 
     def record_two():
         with transaction.atomic():
