@@ -99,8 +99,9 @@ class OneQueryModelMultipleChoiceField(forms.ModelMultipleChoiceField):
             self._queryset = shown
 
 
-class ChoicesWhenShown(ModelChoiceIterator):
-    """Takes the field's options when they are listed, not when the form is made."""
+class ChoicesWhenShown(ChoicesInOneQuery):
+    """Takes the field's options when they are listed, not when the form is made; read as
+    `ChoicesInOneQuery` reads them."""
 
     def __init__(self, field):
         self.field = field

@@ -232,3 +232,26 @@ def test_the_form_refuses_a_reactive_only_material_without_grounds(client, msl, 
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not msl.interactions.exists()
+
+
+def test_a_material_shared_before_it_expired_stays_on_the_edit_form_and_is_kept(
+    client, msl, kol, interaction, proactive
+):
+    interaction.materials_shared.add(proactive)
+    type(proactive).objects.filter(pk=proactive.pk).update(
+        expires_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    client.force_login(msl)
+
+    assert proactive.pk in offered_materials(client, interaction)
+
+    response = client.post(
+        f"/interactions/{interaction.pk}/edit/",
+        {
+            **new_interaction_post(kol, materials_shared=[proactive.pk]),
+            "version": interaction.version,
+        },
+    )
+
+    assert response.status_code == 302
+    assert list(interaction.materials_shared.all()) == [proactive]
