@@ -259,8 +259,8 @@ def _is_cached_view(request) -> bool:
     )
 
 
-def _current_generations(tables=None) -> dict[str, int]:
-    return _generations_with(tables)[0]
+def _current_generations() -> dict[str, int]:
+    return _generations_with()[0]
 
 
 def _generations_with(tables=None, key: str | None = None) -> tuple[dict[str, int], object]:
