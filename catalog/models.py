@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.scoping import sees_everything
 from msl_crm.uploads import private_storage
 
 
@@ -154,3 +155,24 @@ class ApprovedMaterial(models.Model):
 
     def is_expired(self, on: dt.date | None = None) -> bool:
         return self.expires_on <= (on or timezone.localdate())
+
+    def is_offerable(self, on: dt.date | None = None) -> bool:
+        """As `ApprovedMaterialQuerySet.offerable` says: approved already and not expired."""
+        on = on or timezone.localdate()
+        return self.approved_on <= on < self.expires_on
+
+    def open_to(self, user, on: dt.date | None = None) -> bool:
+        """Whether `user` may open the file or follow the link. Outside its approval period
+        only those who review everything (compliance) do: an interaction's record still
+        names what was shared, but the material is not handed out again."""
+        return self.is_offerable(on) or sees_everything(user)
+
+    def closed_reason(self, on: dt.date | None = None) -> str:
+        """Why the file is not handed out, for a material that is not offerable on `on`."""
+        on = on or timezone.localdate()
+        if self.approved_on > on:
+            return f"{self} is approved only from {self.approved_on:%Y-%m-%d}."
+        return (
+            f"{self} expired on {self.expires_on:%Y-%m-%d} and may no longer be shared; "
+            "compliance keeps the approved copy."
+        )

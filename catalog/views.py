@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -9,10 +10,13 @@ from .models import ApprovedMaterial
 
 @section_required("kols")
 def material_file(request, pk):
-    """An approved document, for the roles that work with KOLs (who share it)."""
+    """An approved document, for the roles that work with KOLs (who share it) while it is
+    approved, and for compliance at any time."""
     material = get_object_or_404(ApprovedMaterial, pk=pk)
     if not material.file:
         raise Http404("This material is a link, not a file.")
+    if not material.open_to(request.user):
+        raise PermissionDenied(material.closed_reason())
     return document_response(
         material.file,
         material.file_content_type,

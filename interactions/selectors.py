@@ -16,6 +16,7 @@ from django.db.models import (
     When,
 )
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.scoping import scope_for_user, sees_everything
 from compliance.firewall import IDENTIFIABLE_INSIGHTS, NOTES, QUOTES, may_see
@@ -191,6 +192,22 @@ class ContentSight:
 
     notes: bool
     quotes: bool
+
+
+def materials_shared_for(user, interaction: Interaction) -> list:
+    """The materials shared at the interaction, each with `opens`, whether `user` may open
+    it today (outside its approval period only compliance does), and `lapsed`, what the
+    page says of a material no longer approved for sharing."""
+    today = timezone.localdate()
+    materials = list(interaction.materials_shared.all())
+    for material in materials:
+        material.opens = material.open_to(user, today)
+        material.lapsed = ""
+        if material.is_expired(today):
+            material.lapsed = f"expired {material.expires_on:%Y-%m-%d}"
+        elif not material.is_offerable(today):
+            material.lapsed = f"approved from {material.approved_on:%Y-%m-%d}"
+    return materials
 
 
 def interaction_sight(user, interaction: Interaction) -> ContentSight:

@@ -29,6 +29,7 @@ from .selectors import (
     interaction_get_for_user,
     interaction_list_for_user,
     interaction_sight,
+    materials_shared_for,
     my_open_follow_ups,
 )
 from .services import (
@@ -100,7 +101,7 @@ def interaction_detail(request, pk):
         "follow_ups": interaction.follow_ups.all(),
         "amendments": interaction.amendments.select_related("author"),
         "topics": interaction.topics.select_related("parent"),
-        "materials": interaction.materials_shared.all(),
+        "materials": materials_shared_for(request.user, interaction),
         "inquiries": interaction.inquiries.all(),
         "transfers": interaction.transfers_of_value.select_related("kol"),
         "summaries": attendee_value_summaries(interaction, kols),

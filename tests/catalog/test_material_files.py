@@ -1,8 +1,11 @@
 """Approved materials as files: checked by their bytes when an admin uploads them, kept
 outside the web root, downloaded only by the roles that share them."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from catalog.models import ApprovedMaterial
 from tests.factories import ApprovedMaterialFactory, TherapeuticAreaFactory
@@ -90,3 +93,61 @@ def test_a_material_without_a_file_has_nothing_to_download(client, msl):
     client.force_login(msl)
 
     assert client.get(f"/catalog/materials/{ApprovedMaterialFactory().pk}/file/").status_code == 404
+
+
+def lapse(material, *, expired: bool):
+    """Moves the approval period past (expired) or into the future (not yet approved)."""
+    today = timezone.localdate()
+    if expired:
+        material.approved_on, material.expires_on = today - dt.timedelta(days=400), today
+    else:
+        material.approved_on = today + dt.timedelta(days=3)
+        material.expires_on = today + dt.timedelta(days=300)
+    material.save()
+    return material
+
+
+@pytest.mark.parametrize("persona", ["msl", "manager", "medinfo"])
+def test_an_expired_file_is_no_longer_handed_out_to_those_who_share_it(
+    client, request, material_with_file, persona
+):
+    lapse(material_with_file, expired=True)
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(f"/catalog/materials/{material_with_file.pk}/file/")
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert f"expired on {timezone.localdate():%Y-%m-%d} and may no longer be shared" in page
+    assert "compliance keeps the approved copy" in page
+
+
+def test_a_file_not_yet_approved_is_not_handed_out(client, msl, material_with_file):
+    lapse(material_with_file, expired=False)
+    client.force_login(msl)
+
+    response = client.get(f"/catalog/materials/{material_with_file.pk}/file/")
+
+    assert response.status_code == 403
+    approved_from = timezone.localdate() + dt.timedelta(days=3)
+    assert f"is approved only from {approved_from:%Y-%m-%d}" in response.content.decode()
+
+
+def test_compliance_still_opens_an_expired_file(client, compliance_user, material_with_file):
+    lapse(material_with_file, expired=True)
+    client.force_login(compliance_user)
+
+    response = client.get(f"/catalog/materials/{material_with_file.pk}/file/")
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_the_last_day_before_expiry_still_downloads(client, msl, material_with_file):
+    material_with_file.expires_on = timezone.localdate() + dt.timedelta(days=1)
+    material_with_file.save()
+    client.force_login(msl)
+
+    response = client.get(f"/catalog/materials/{material_with_file.pk}/file/")
+
+    assert response.status_code == 200

@@ -3,10 +3,16 @@
 import datetime as dt
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from interactions.models import FollowUp, Insight, Interaction, InteractionStatus
-from tests.factories import InsightTopicFactory, InteractionFactory, KOLFactory
+from tests.factories import (
+    ApprovedMaterialFactory,
+    InsightTopicFactory,
+    InteractionFactory,
+    KOLFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -416,3 +422,36 @@ def test_an_unreadable_version_is_a_conflict_not_a_crash(client, msl, kol):
     assert response.status_code == 200
     assert "Someone saved this interaction after you opened it" in response.content.decode()
     assert Interaction.objects.get(pk=interaction.pk).status == InteractionStatus.DRAFT
+
+
+def test_a_material_shared_before_it_expired_is_named_but_only_compliance_opens_it(
+    client, msl, compliance_user, kol
+):
+    today = timezone.localdate()
+    current = ApprovedMaterialFactory(title="Dosing card", url="")
+    current.file.save("card.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    expired = ApprovedMaterialFactory(
+        title="Old leaflet",
+        approved_on=today - dt.timedelta(days=400),
+        expires_on=today - dt.timedelta(days=2),
+    )
+    interaction = InteractionFactory(owner=msl, kols=[kol])
+    interaction.materials_shared.set([current, expired])
+    current_link = f'href="/catalog/materials/{current.pk}/file/"'
+    expired_link = f'href="{expired.url}"'
+    expired_badge = f"expired {today - dt.timedelta(days=2):%Y-%m-%d}"
+
+    client.force_login(msl)
+    page = client.get(f"/interactions/{interaction.pk}/").content.decode()
+
+    assert current_link in page
+    assert "Old leaflet v1.0" in page
+    assert expired_link not in page
+    assert expired_badge in page
+
+    client.force_login(compliance_user)
+    page = client.get(f"/interactions/{interaction.pk}/").content.decode()
+
+    assert current_link in page
+    assert expired_link in page
+    assert expired_badge in page
