@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Exists
+from django.db.models import F, IntegerField, Value
 
 from accounts.models import User
 from compliance.models import ViolationOutcome
@@ -25,14 +25,15 @@ def day_figures(user, *, now: dt.datetime) -> dict:
     today = now.date()
     open_follow_ups = my_open_follow_ups(user)
     hits = violations_since(user, since=now - dt.timedelta(days=7))
-    ticked = {
-        f"step_{number}_ticked": Exists(StepTick.objects.filter(user=user, day=today, step=number))
-        for number in STEP_NUMBERS
-    }
+    # One sum of one bit per step ticked (a step is ticked once a day): twelve EXISTS
+    # subqueries cost 3 ms of building and compiling on every build of the page.
+    ticks_today = StepTick.objects.filter(user=user, day=today).annotate(
+        bit=Value(1).bitleftshift(F("step"))
+    )
     figures = (
         User.objects.filter(pk=user.pk)
         .values(
-            **ticked,
+            ticked_bits=sum_of(ticks_today, "bit", output_field=IntegerField()),
             follow_ups_open=count_of(open_follow_ups),
             follow_ups_overdue=count_of(open_follow_ups.filter(due_date__lt=today)),
             drafts=count_of(my_drafts(user)),
@@ -46,7 +47,9 @@ def day_figures(user, *, now: dt.datetime) -> dict:
         )
         .get()
     )
-    figures["ticked"] = {number for number in STEP_NUMBERS if figures[f"step_{number}_ticked"]}
+    figures["ticked"] = {
+        number for number in STEP_NUMBERS if figures["ticked_bits"] & (1 << number)
+    }
     figures["team_average_this_week"] = team_average(
         figures["team_insights_this_week"], figures["team_size"]
     )

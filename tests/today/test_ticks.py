@@ -46,6 +46,20 @@ def test_ticking_a_step_records_it_and_the_page_shows_it(client, msl):
     assert undo.get("value") == "0"
 
 
+def test_the_page_shows_exactly_the_steps_ticked_today_from_first_to_last(client, msl, msl2):
+    today = timezone.localdate()
+    for number in (1, 7, 12):
+        StepTick.objects.create(user=msl, day=today, step=number)
+    StepTick.objects.create(user=msl, day=today - dt.timedelta(days=1), step=2)
+    StepTick.objects.create(user=msl2, day=today, step=3)
+    client.force_login(msl)
+
+    day = client.get("/today/")
+
+    assert progress(day) == "3 of 12 steps done"
+    assert [n for n in range(1, 13) if pressed(day, n) == "true"] == [1, 7, 12]
+
+
 def test_unticking_removes_the_tick(client, msl):
     client.force_login(msl)
     tick(client, 5)
