@@ -65,12 +65,34 @@ def scope_for_user(
         return queryset
     condition = Q(pk__in=[])
     if owner_field:
-        condition |= Q(**{f"{owner_field}__in": visible_users(user).values("pk")})
+        condition |= _owners(owner_field, user)
     if territory_field:
-        condition |= Q(**{f"{territory_field}__in": visible_territories(user).values("pk")})
+        condition |= _territories(territory_field, user)
     if also is None:
-        # The owner and territory conditions are subqueries: they cannot repeat a row, and
-        # a DISTINCT over every column would make PostgreSQL sort a whole history to count
-        # it or to show its first page.
+        # The owner and territory conditions are comparisons or subqueries: they cannot
+        # repeat a row, and a DISTINCT over every column would make PostgreSQL sort a
+        # whole history to count it or to show its first page.
         return queryset.filter(condition)
     return queryset.filter(condition | also).distinct()
+
+
+# An MSL's conditions, the commonest by far, are built without the general subqueries
+# (a DISTINCT subquery of OR-ed conditions each): every list and count of every page is
+# narrowed here, and building and compiling those cost 2 to 5 ms of an MSL's page.
+
+
+def _owners(owner_field: str, user) -> Q:
+    if user.has_role(Role.MANAGER):
+        return Q(**{f"{owner_field}__in": visible_users(user).values("pk")})
+    if user.has_role(Role.MSL):
+        return Q(**{owner_field: user.pk})
+    return Q(pk__in=[])
+
+
+def _territories(territory_field: str, user) -> Q:
+    if user.has_role(Role.MANAGER):
+        return Q(**{f"{territory_field}__in": visible_territories(user).values("pk")})
+    if user.has_role(Role.MSL):
+        covered = Territory.assignees.through.objects.filter(user=user).values("territory_id")
+        return Q(**{f"{territory_field}__in": covered})
+    return Q(pk__in=[])

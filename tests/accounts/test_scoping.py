@@ -2,7 +2,9 @@ import pytest
 from django.db.models import Q
 
 from accounts.models import Territory, User
+from accounts.roles import Role
 from accounts.scoping import scope_for_user, visible_territories, visible_users
+from tests.factories import TeamFactory, TerritoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +79,43 @@ def test_scoping_is_one_query_however_large_the_organisation(
     assert manager.role_names  # read once per request, before any list is scoped
     with django_assert_num_queries(1):
         list(scope_for_user(Territory.objects.all(), manager, owner_field="assignees"))
+
+
+def test_an_msl_who_also_manages_sees_their_own_their_teams_and_all_their_territories(
+    organisation, msl, msl2
+):
+    lead = UserFactory(username="lead", roles=[Role.MSL, Role.MANAGER])
+    west = TeamFactory(name="West leads", manager=lead, members=[msl2])
+    TerritoryFactory(name="Portland", team=west)
+    TerritoryFactory(name="Seattle", assignees=[lead])
+    users = User.objects.all()
+
+    assert names(scope_for_user(users, lead, owner_field="pk")) == ["lead", "msl2"]
+    assert names(scope_for_user(Territory.objects.all(), lead, territory_field="pk")) == [
+        "Portland",
+        "Seattle",
+    ]
+
+
+def test_an_msl_sees_a_territory_the_moment_it_is_assigned_and_not_after(organisation, msl2):
+    seattle = TerritoryFactory(name="Seattle")
+    territories = Territory.objects.all()
+
+    assert names(scope_for_user(territories, msl2, territory_field="pk")) == ["Bay Area"]
+    seattle.assignees.add(msl2)
+    assert names(scope_for_user(territories, msl2, territory_field="pk")) == [
+        "Bay Area",
+        "Seattle",
+    ]
+    organisation["bay_area"].assignees.remove(msl2)
+    assert names(scope_for_user(territories, msl2, territory_field="pk")) == ["Seattle"]
+
+
+@pytest.mark.parametrize("persona", ["viewer", "medinfo"])
+def test_roles_that_neither_cover_nor_manage_own_nothing_through_scoping(
+    organisation, request, persona
+):
+    user = request.getfixturevalue(persona)
+    users = User.objects.all()
+
+    assert not scope_for_user(users, user, owner_field="pk", territory_field="territories").exists()
