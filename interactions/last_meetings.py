@@ -1,4 +1,5 @@
-"""Keeps LastMeeting true: signals recompute the KOLs an interaction change touches. Bulk
+"""Keeps LastMeeting and OwnLastMeeting true: signals recompute the KOLs an interaction
+change touches, both stores from one read of their meetings by owner. Bulk
 writes bypass signals; the ones that create meetings (the bench generator) call
 `last_meetings_refresh_all`, and so does a nightly task (interactions.tasks), as a net.
 
@@ -14,7 +15,7 @@ from django.db.models.signals import m2m_changed, post_delete, pre_delete
 
 from kols.models import KOL
 
-from .models import Interaction, LastMeeting
+from .models import Interaction, LastMeeting, OwnLastMeeting
 from .selectors import LOGGED
 from .signals import logged_state_changed
 
@@ -22,21 +23,34 @@ Attendance = Interaction.kols.through
 BATCH_SIZE = 2000
 
 
-def _latest_by_kol(links):
+def _latest_by_kol_and_owner(links):
     return (
         links.filter(interaction__status__in=LOGGED, interaction__occurred_at__isnull=False)
-        .values("kol_id")
+        .values("kol_id", "interaction__owner_id")
         .annotate(at=Max("interaction__occurred_at"))
-        .values_list("kol_id", "at")
+        .values_list("kol_id", "interaction__owner_id", "at")
     )
 
 
-def _store(latest: dict) -> None:
+def _store(kol_ids: list[int], rows) -> None:
+    latest = {}
+    for kol_id, _owner_id, at in rows:
+        latest[kol_id] = max(at, latest.get(kol_id, at))
+    LastMeeting.objects.filter(kol_id__in=set(kol_ids) - latest.keys()).delete()
     LastMeeting.objects.bulk_create(
         [LastMeeting(kol_id=kol_id, occurred_at=at) for kol_id, at in latest.items()],
         update_conflicts=True,
         unique_fields=["kol"],
         update_fields=["occurred_at"],
+        batch_size=BATCH_SIZE,
+    )
+    # An owner's row goes when their last logged meeting with the KOL does: replaced whole.
+    OwnLastMeeting.objects.filter(kol_id__in=kol_ids).delete()
+    OwnLastMeeting.objects.bulk_create(
+        [
+            OwnLastMeeting(kol_id=kol_id, owner_id=owner_id, occurred_at=at)
+            for kol_id, owner_id, at in rows
+        ],
         batch_size=BATCH_SIZE,
     )
 
@@ -48,9 +62,8 @@ def last_meetings_refresh(kol_ids: Iterable[int]) -> None:
     with transaction.atomic():
         # In key order, so that concurrent refreshes cannot deadlock.
         list(KOL.objects.select_for_update().filter(pk__in=kol_ids).order_by("pk").values("pk"))
-        latest = dict(_latest_by_kol(Attendance.objects.filter(kol_id__in=kol_ids)))
-        LastMeeting.objects.filter(kol_id__in=set(kol_ids) - latest.keys()).delete()
-        _store(latest)
+        rows = list(_latest_by_kol_and_owner(Attendance.objects.filter(kol_id__in=kol_ids)))
+        _store(kol_ids, rows)
 
 
 def last_meetings_refresh_all() -> int:

@@ -255,3 +255,24 @@ class LastMeeting(models.Model):
 
     def __str__(self):
         return f"{self.kol_id} last met {self.occurred_at:%Y-%m-%d}"
+
+
+class OwnLastMeeting(models.Model):
+    """When a KOL was last met in a logged interaction of one MSL: what the directory shows
+    an MSL (or a manager, the latest of their team's), who see only their own meetings.
+    Kept with LastMeeting, from the same read, so that the two never disagree."""
+
+    kol = models.ForeignKey(KOL, on_delete=models.CASCADE, related_name="own_last_meetings")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="own_last_meetings"
+    )
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # Read by owner for a page of KOLs: the owner first.
+            models.UniqueConstraint(fields=["owner", "kol"], name="own_last_meeting_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.kol_id} last met by {self.owner_id} {self.occurred_at:%Y-%m-%d}"

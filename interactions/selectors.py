@@ -32,6 +32,7 @@ from .models import (
     Interaction,
     InteractionStatus,
     LastMeeting,
+    OwnLastMeeting,
 )
 
 LOGGED = (InteractionStatus.SUBMITTED, InteractionStatus.LOCKED)
@@ -59,12 +60,13 @@ def last_interaction_dates(kols, user) -> dict[int, str]:
         # Everybody's meetings are the stored last meetings: a row per KOL.
         rows = LastMeeting.objects.filter(kol__in=pks).values_list("kol_id", "occurred_at")
     else:
+        # The stored last meeting of each owner the user may see: one row per KOL and MSL,
+        # not each KOL's history of meetings (4 ms of an MSL's directory page at scale 1).
         rows = (
-            interactions_visible_to(user)
-            .filter(kols__in=pks, status__in=LOGGED)
-            .values("kols")
+            scope_for_user(OwnLastMeeting.objects.filter(kol__in=pks), user, owner_field="owner")
+            .values("kol_id")
             .annotate(last=Max("occurred_at"))
-            .values_list("kols", "last")
+            .values_list("kol_id", "last")
         )
     return {kol: last.date().isoformat() for kol, last in rows if last}
 

@@ -13,7 +13,14 @@ from bench.generate import Counts, generate
 from bench.measure import WARM_UPS, run, write
 from catalog import demo as catalog_demo
 from inquiries.models import MedicalInquiry
-from interactions.models import FollowUp, Insight, Interaction, InteractionStatus
+from interactions.models import (
+    FollowUp,
+    Insight,
+    Interaction,
+    InteractionStatus,
+    LastMeeting,
+    OwnLastMeeting,
+)
 from kols.models import KOL, Institution
 from reports.models import InsightRollup
 
@@ -63,6 +70,11 @@ def test_the_data_keeps_the_apps_invariants(bench_data):
     span = Interaction.objects.order_by("occurred_at")
     assert (span.last().occurred_at - span.first().occurred_at).days > 365 * 2.5
     assert not any(i.deadline < i.requested_at.date() for i in MedicalInquiry.objects.all())
+    # The stored last meetings (bulk inserts pass the signals) are filled, per KOL and per
+    # KOL and MSL, as the logged interactions say.
+    met = logged.filter(occurred_at__isnull=False)
+    assert LastMeeting.objects.count() == met.values("kols").distinct().count() > 0
+    assert OwnLastMeeting.objects.count() == met.values("kols", "owner").distinct().count()
 
 
 def test_the_same_seed_makes_the_same_data(db):

@@ -97,3 +97,25 @@ def test_the_directory_shows_when_each_kol_was_last_met(client, msl, kol, organi
     assert '<th scope="col" data-column="last_interaction">Last met</th>' in page
     assert f"<td>{last.isoformat()}</td>" in page
     assert page.count("<td>—</td>") >= 1
+
+
+def test_an_msl_sees_their_own_last_meeting_and_a_manager_their_teams(
+    client, msl, msl2, manager, kol, organisation
+):
+    for owner, days in ((msl, 8), (msl2, 1)):
+        met = InteractionFactory(
+            owner=owner, kols=[kol], occurred_at=timezone.now() - dt.timedelta(days=days)
+        )
+        interaction_submit(actor=owner, interaction=met, version=met.version)
+    mine = f"<td>{(timezone.now() - dt.timedelta(days=8)).date().isoformat()}</td>"
+    theirs = f"<td>{(timezone.now() - dt.timedelta(days=1)).date().isoformat()}</td>"
+
+    for person in (msl, manager):  # msl is in the manager's team; msl2 is not
+        client.force_login(person)
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/kols/").content.decode()
+
+        assert mine in page
+        assert theirs not in page
+        # Read from the stored last meetings, not from the KOLs' histories of meetings.
+        assert not [q for q in captured if '"interactions_interaction"' in q["sql"]]

@@ -1,6 +1,7 @@
-"""Each KOL's last logged meeting, stored for coverage counts, stays what the interactions
-say through every way they change: submitted, moved, unlocked, KOLs added or removed from
-either side, deleted; and a bulk write past the signals is repaired by the nightly task."""
+"""Each KOL's last logged meeting, stored for coverage counts (and each MSL's own, for the
+directory), stays what the interactions say through every way they change: submitted,
+moved, unlocked, KOLs added or removed from either side, deleted; and a bulk write past
+the signals is repaired by the nightly task."""
 
 import datetime as dt
 import importlib
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from interactions.last_meetings import last_meetings_refresh_all
-from interactions.models import Interaction, InteractionStatus, LastMeeting
+from interactions.models import Interaction, InteractionStatus, LastMeeting, OwnLastMeeting
 from interactions.services import (
     interaction_create,
     interaction_delete,
@@ -43,6 +44,31 @@ def computed() -> dict[int, dt.datetime]:
         .annotate(at=Max("interaction__occurred_at"))
         .values_list("kol_id", "at")
     )
+
+
+def stored_by_owner() -> dict[tuple[int, int], dt.datetime]:
+    rows = OwnLastMeeting.objects.values_list("kol_id", "owner_id", "occurred_at")
+    return {(kol_id, owner_id): at for kol_id, owner_id, at in rows}
+
+
+def computed_by_owner() -> dict[tuple[int, int], dt.datetime]:
+    rows = (
+        Interaction.kols.through.objects.filter(
+            interaction__status__in=LOGGED, interaction__occurred_at__isnull=False
+        )
+        .values("kol_id", "interaction__owner_id")
+        .annotate(at=Max("interaction__occurred_at"))
+        .values_list("kol_id", "interaction__owner_id", "at")
+    )
+    return {(kol_id, owner_id): at for kol_id, owner_id, at in rows}
+
+
+@pytest.fixture(autouse=True)
+def _each_owners_last_meetings_agree_in_the_end():
+    """Every way of changing meetings below leaves each MSL's stored last meetings as the
+    interactions say (the tests check the per-KOL store themselves)."""
+    yield
+    assert stored_by_owner() == computed_by_owner()
 
 
 # One clock for a test module: read afresh, two calls a second apart would differ.
@@ -198,3 +224,28 @@ def test_the_migration_fills_the_last_meetings_from_the_history(msl, kols):
 
     assert stored() == computed()
     assert len(stored()) == 3
+
+
+def test_each_msl_has_their_own_last_meeting_with_a_kol(msl, msl2, kols):
+    logged(msl, kols[:2], days_ago=9)
+    logged(msl2, kols[:1], days_ago=4)
+    logged(msl, kols[:1], days_ago=20)
+
+    assert stored_by_owner() == {
+        (kols[0].pk, msl.pk): ago(9),
+        (kols[1].pk, msl.pk): ago(9),
+        (kols[0].pk, msl2.pk): ago(4),
+    }
+    assert stored() == {kols[0].pk: ago(4), kols[1].pk: ago(9)}
+
+
+def test_the_migration_fills_each_msls_last_meetings_from_the_history(msl, msl2, kols):
+    logged(msl, kols, days_ago=12)
+    logged(msl2, kols[:1], days_ago=3)
+    OwnLastMeeting.objects.all().delete()
+    migration = importlib.import_module("interactions.migrations.0011_own_last_meeting")
+
+    migration.fill_own_last_meetings(apps, connection.schema_editor())
+
+    assert stored_by_owner() == computed_by_owner()
+    assert len(stored_by_owner()) == 4
