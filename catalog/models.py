@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.scoping import sees_everything
 from msl_crm.uploads import private_storage
 
 
@@ -160,12 +159,6 @@ class ApprovedMaterial(models.Model):
         """As `ApprovedMaterialQuerySet.offerable` says: approved already and not expired."""
         on = on or timezone.localdate()
         return self.approved_on <= on < self.expires_on
-
-    def open_to(self, user, on: dt.date | None = None) -> bool:
-        """Whether `user` may open the file or follow the link. Outside its approval period
-        only those who review everything (compliance) do: an interaction's record still
-        names what was shared, but the material is not handed out again."""
-        return self.is_offerable(on) or sees_everything(user)
 
     def closed_reason(self, on: dt.date | None = None) -> str:
         """Why the file is not handed out, for a material that is not offerable on `on`."""

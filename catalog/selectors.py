@@ -3,6 +3,9 @@
 import datetime as dt
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.scoping import sees_everything
 
 from .models import ApprovedMaterial, InsightTopic, MaterialUse, TherapeuticArea
 
@@ -34,3 +37,10 @@ def materials_offerable(
             Q(use=MaterialUse.PROACTIVE) | (Q(use=MaterialUse.REACTIVE_ONLY) & include_reactive)
         ).distinct()
     return materials.select_related("therapeutic_area").prefetch_related("products")
+
+
+def material_opens_for(user, material: ApprovedMaterial, *, on: dt.date | None = None) -> bool:
+    """Whether `user` may open the material's file or follow its link on that day. Outside
+    its approval period only those who review everything (compliance) do: an interaction's
+    record still names what was shared, but the material is not handed out again."""
+    return material.is_offerable(on or timezone.localdate()) or sees_everything(user)

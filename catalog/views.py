@@ -6,6 +6,7 @@ from accounts.access import section_required
 from msl_crm.uploads import document_response, document_suffix
 
 from .models import ApprovedMaterial
+from .selectors import material_opens_for
 
 
 @section_required("kols")
@@ -15,7 +16,7 @@ def material_file(request, pk):
     material = get_object_or_404(ApprovedMaterial, pk=pk)
     if not material.file:
         raise Http404("This material is a link, not a file.")
-    if not material.open_to(request.user):
+    if not material_opens_for(request.user, material):
         raise PermissionDenied(material.closed_reason())
     return document_response(
         material.file,

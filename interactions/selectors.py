@@ -19,6 +19,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.scoping import scope_for_user, sees_everything
+from catalog.models import ApprovedMaterial
+from catalog.selectors import material_opens_for
 from compliance.firewall import IDENTIFIABLE_INSIGHTS, NOTES, QUOTES, may_see
 from compliance.transfers import kol_year_summaries
 from kols.models import KOL, EngagementPlan
@@ -196,20 +198,29 @@ class ContentSight:
     quotes: bool
 
 
-def materials_shared_for(user, interaction: Interaction) -> list:
-    """The materials shared at the interaction, each with `opens`, whether `user` may open
-    it today (outside its approval period only compliance does), and `lapsed`, what the
-    page says of a material no longer approved for sharing."""
+@dataclass(frozen=True)
+class SharedMaterial:
+    """A material shared at an interaction, as the interaction's page shows it to a reader:
+    `opens`, whether the reader may open it today; `lapsed`, what the page says of a
+    material no longer approved for sharing (empty while it is)."""
+
+    material: ApprovedMaterial
+    opens: bool
+    lapsed: str
+
+
+def materials_shared_for(user, interaction: Interaction) -> list[SharedMaterial]:
     today = timezone.localdate()
-    materials = list(interaction.materials_shared.all())
-    for material in materials:
-        material.opens = material.open_to(user, today)
-        material.lapsed = ""
+    shared = []
+    for material in interaction.materials_shared.all():
+        lapsed = ""
         if material.is_expired(today):
-            material.lapsed = f"expired {material.expires_on:%Y-%m-%d}"
+            lapsed = f"expired {material.expires_on:%Y-%m-%d}"
         elif not material.is_offerable(today):
-            material.lapsed = f"approved from {material.approved_on:%Y-%m-%d}"
-    return materials
+            lapsed = f"approved from {material.approved_on:%Y-%m-%d}"
+        opens = material_opens_for(user, material, on=today)
+        shared.append(SharedMaterial(material, opens, lapsed))
+    return shared
 
 
 def interaction_sight(user, interaction: Interaction) -> ContentSight:

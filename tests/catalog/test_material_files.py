@@ -4,8 +4,8 @@ outside the web root, downloaded only by the roles that share them."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from catalog.models import ApprovedMaterial
 from tests.factories import ApprovedMaterialFactory, TherapeuticAreaFactory
@@ -95,46 +95,51 @@ def test_a_material_without_a_file_has_nothing_to_download(client, msl):
     assert client.get(f"/catalog/materials/{ApprovedMaterialFactory().pk}/file/").status_code == 404
 
 
-def lapse(material, *, expired: bool):
-    """Moves the approval period past (expired) or into the future (not yet approved)."""
-    today = timezone.localdate()
-    if expired:
-        material.approved_on, material.expires_on = today - dt.timedelta(days=400), today
-    else:
-        material.approved_on = today + dt.timedelta(days=3)
-        material.expires_on = today + dt.timedelta(days=300)
+# A fixed day: the approval periods below are counted from it.
+TODAY = dt.date(2026, 6, 10)
+
+
+@pytest.fixture
+def on_a_fixed_day():
+    with time_machine.travel(dt.datetime(2026, 6, 10, 11, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def approved(material, *, from_day: dt.date, until: dt.date):
+    material.approved_on, material.expires_on = from_day, until
     material.save()
     return material
 
 
 @pytest.mark.parametrize("persona", ["msl", "manager", "medinfo"])
 def test_an_expired_file_is_no_longer_handed_out_to_those_who_share_it(
-    client, request, material_with_file, persona
+    client, request, on_a_fixed_day, material_with_file, persona
 ):
-    lapse(material_with_file, expired=True)
+    approved(material_with_file, from_day=dt.date(2025, 6, 1), until=TODAY)
     client.force_login(request.getfixturevalue(persona))
 
     response = client.get(f"/catalog/materials/{material_with_file.pk}/file/")
 
     assert response.status_code == 403
     page = response.content.decode()
-    assert f"expired on {timezone.localdate():%Y-%m-%d} and may no longer be shared" in page
+    assert "expired on 2026-06-10 and may no longer be shared" in page
     assert "compliance keeps the approved copy" in page
 
 
-def test_a_file_not_yet_approved_is_not_handed_out(client, msl, material_with_file):
-    lapse(material_with_file, expired=False)
+def test_a_file_not_yet_approved_is_not_handed_out(client, msl, on_a_fixed_day, material_with_file):
+    approved(material_with_file, from_day=dt.date(2026, 6, 11), until=dt.date(2027, 6, 11))
     client.force_login(msl)
 
     response = client.get(f"/catalog/materials/{material_with_file.pk}/file/")
 
     assert response.status_code == 403
-    approved_from = timezone.localdate() + dt.timedelta(days=3)
-    assert f"is approved only from {approved_from:%Y-%m-%d}" in response.content.decode()
+    assert "is approved only from 2026-06-11" in response.content.decode()
 
 
-def test_compliance_still_opens_an_expired_file(client, compliance_user, material_with_file):
-    lapse(material_with_file, expired=True)
+def test_compliance_still_opens_an_expired_file(
+    client, compliance_user, on_a_fixed_day, material_with_file
+):
+    approved(material_with_file, from_day=dt.date(2025, 6, 1), until=TODAY)
     client.force_login(compliance_user)
 
     response = client.get(f"/catalog/materials/{material_with_file.pk}/file/")
@@ -143,11 +148,13 @@ def test_compliance_still_opens_an_expired_file(client, compliance_user, materia
     assert b"".join(response.streaming_content) == PDF
 
 
-def test_the_last_day_before_expiry_still_downloads(client, msl, material_with_file):
-    material_with_file.expires_on = timezone.localdate() + dt.timedelta(days=1)
-    material_with_file.save()
+def test_the_first_and_the_last_day_of_approval_download(
+    client, msl, on_a_fixed_day, material_with_file
+):
     client.force_login(msl)
+    url = f"/catalog/materials/{material_with_file.pk}/file/"
 
-    response = client.get(f"/catalog/materials/{material_with_file.pk}/file/")
-
-    assert response.status_code == 200
+    approved(material_with_file, from_day=TODAY, until=dt.date(2027, 1, 1))
+    assert client.get(url).status_code == 200
+    approved(material_with_file, from_day=dt.date(2025, 6, 1), until=dt.date(2026, 6, 11))
+    assert client.get(url).status_code == 200

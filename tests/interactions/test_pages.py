@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -424,34 +425,53 @@ def test_an_unreadable_version_is_a_conflict_not_a_crash(client, msl, kol):
     assert Interaction.objects.get(pk=interaction.pk).status == InteractionStatus.DRAFT
 
 
-def test_a_material_shared_before_it_expired_is_named_but_only_compliance_opens_it(
+def test_a_material_shared_before_it_lapsed_is_named_but_only_compliance_opens_it(
     client, msl, compliance_user, kol
 ):
-    today = timezone.localdate()
-    current = ApprovedMaterialFactory(title="Dosing card", url="")
-    current.file.save("card.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
-    expired = ApprovedMaterialFactory(
-        title="Old leaflet",
-        approved_on=today - dt.timedelta(days=400),
-        expires_on=today - dt.timedelta(days=2),
-    )
-    interaction = InteractionFactory(owner=msl, kols=[kol])
-    interaction.materials_shared.set([current, expired])
-    current_link = f'href="/catalog/materials/{current.pk}/file/"'
-    expired_link = f'href="{expired.url}"'
-    expired_badge = f"expired {today - dt.timedelta(days=2):%Y-%m-%d}"
+    pdf = ContentFile(b"%PDF-1.4\n%%EOF\n")
+    with time_machine.travel(dt.datetime(2026, 6, 10, 11, 0, tzinfo=dt.UTC), tick=False):
+        current = ApprovedMaterialFactory(
+            title="Dosing card",
+            url="",
+            approved_on=dt.date(2026, 1, 1),
+            expires_on=dt.date(2027, 1, 1),
+        )
+        current.file.save("card.pdf", pdf)
+        expired_file = ApprovedMaterialFactory(
+            title="Old card",
+            url="",
+            approved_on=dt.date(2025, 1, 1),
+            expires_on=dt.date(2026, 6, 8),
+        )
+        expired_file.file.save("old.pdf", pdf)
+        expired_link = ApprovedMaterialFactory(
+            title="Old leaflet", approved_on=dt.date(2025, 1, 1), expires_on=dt.date(2026, 6, 9)
+        )
+        not_yet = ApprovedMaterialFactory(
+            title="New leaflet", approved_on=dt.date(2026, 7, 1), expires_on=dt.date(2027, 7, 1)
+        )
+        interaction = InteractionFactory(owner=msl, kols=[kol])
+        interaction.materials_shared.set([current, expired_file, expired_link, not_yet])
+        links = {
+            current: f'href="/catalog/materials/{current.pk}/file/"',
+            expired_file: f'href="/catalog/materials/{expired_file.pk}/file/"',
+            expired_link: f'href="{expired_link.url}"',
+            not_yet: f'href="{not_yet.url}"',
+        }
+        badges = ["expired 2026-06-08", "expired 2026-06-09", "approved from 2026-07-01"]
 
-    client.force_login(msl)
-    page = client.get(f"/interactions/{interaction.pk}/").content.decode()
+        client.force_login(msl)
+        page = client.get(f"/interactions/{interaction.pk}/").content.decode()
 
-    assert current_link in page
-    assert "Old leaflet v1.0" in page
-    assert expired_link not in page
-    assert expired_badge in page
+        assert links[current] in page
+        for lapsed in (expired_file, expired_link, not_yet):
+            assert str(lapsed) in page
+            assert links[lapsed] not in page
+        assert all(badge in page for badge in badges)
+        assert page.count("Not approved for sharing today") == 3
 
-    client.force_login(compliance_user)
-    page = client.get(f"/interactions/{interaction.pk}/").content.decode()
+        client.force_login(compliance_user)
+        page = client.get(f"/interactions/{interaction.pk}/").content.decode()
 
-    assert current_link in page
-    assert expired_link in page
-    assert expired_badge in page
+        assert all(link in page for link in links.values())
+        assert all(badge in page for badge in badges)
