@@ -69,9 +69,10 @@ def scope_for_user(
     if territory_field:
         condition |= _territories(territory_field, user)
     if also is None:
-        # The owner and territory conditions are comparisons or subqueries: they cannot
-        # repeat a row, and a DISTINCT over every column would make PostgreSQL sort a
-        # whole history to count it or to show its first page.
+        # Over a single-valued path (a foreign key, as every caller passes) the owner and
+        # territory conditions cannot repeat a row, and a DISTINCT over every column would
+        # make PostgreSQL sort a whole history to count it or to show its first page. A
+        # many-valued path repeats a row once per match, as a plain filter() would.
         return queryset.filter(condition)
     return queryset.filter(condition | also).distinct()
 

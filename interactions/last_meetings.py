@@ -7,6 +7,7 @@ A refresh locks the KOLs' rows before it reads their meetings: two people submit
 meetings with the same KOL at once then refresh one after the other, the second seeing the
 first's meeting, instead of the older date possibly being written last."""
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -32,7 +33,8 @@ def _latest_by_kol_and_owner(links):
     )
 
 
-def _store(kol_ids: list[int], rows) -> None:
+def _store(kol_ids: list[int], rows: list[tuple[int, int, dt.datetime]]) -> None:
+    """`rows`: (KOL, owner, latest meeting) for every owner who met one of `kol_ids`."""
     latest = {}
     for kol_id, _owner_id, at in rows:
         latest[kol_id] = max(at, latest.get(kol_id, at))
@@ -44,13 +46,27 @@ def _store(kol_ids: list[int], rows) -> None:
         update_fields=["occurred_at"],
         batch_size=BATCH_SIZE,
     )
-    # An owner's row goes when their last logged meeting with the KOL does: replaced whole.
-    OwnLastMeeting.objects.filter(kol_id__in=kol_ids).delete()
+    # Each owner's row is written only when it changes: the nightly refresh of every KOL
+    # would otherwise rewrite the whole table.
+    stored = {
+        (kol_id, owner_id): (pk, at)
+        for pk, kol_id, owner_id, at in OwnLastMeeting.objects.filter(
+            kol_id__in=kol_ids
+        ).values_list("pk", "kol_id", "owner_id", "occurred_at")
+    }
+    met_by = {(kol_id, owner_id) for kol_id, owner_id, _at in rows}
+    OwnLastMeeting.objects.filter(
+        pk__in=[pk for pair, (pk, _at) in stored.items() if pair not in met_by]
+    ).delete()
     OwnLastMeeting.objects.bulk_create(
         [
             OwnLastMeeting(kol_id=kol_id, owner_id=owner_id, occurred_at=at)
             for kol_id, owner_id, at in rows
+            if stored.get((kol_id, owner_id), (None, None))[1] != at
         ],
+        update_conflicts=True,
+        unique_fields=["owner", "kol"],
+        update_fields=["occurred_at"],
         batch_size=BATCH_SIZE,
     )
 

@@ -263,8 +263,12 @@ class OwnLastMeeting(models.Model):
     Kept with LastMeeting, from the same read, so that the two never disagree."""
 
     kol = models.ForeignKey(KOL, on_delete=models.CASCADE, related_name="own_last_meetings")
+    # Indexed by the constraint below, which starts with it.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="own_last_meetings"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="own_last_meetings",
+        db_index=False,
     )
     occurred_at = models.DateTimeField()
 

@@ -26,7 +26,8 @@ def day_figures(user, *, now: dt.datetime) -> dict:
     open_follow_ups = my_open_follow_ups(user)
     hits = violations_since(user, since=now - dt.timedelta(days=7))
     # One sum of one bit per step ticked (a step is ticked once a day): twelve EXISTS
-    # subqueries cost 3 ms of building and compiling on every build of the page.
+    # subqueries cost 1.5 ms of every build of the page (day_figures 13.5 to 12 ms at
+    # the median, in-process at scale 1).
     ticks_today = StepTick.objects.filter(user=user, day=today).annotate(
         bit=Value(1).bitleftshift(F("step"))
     )

@@ -58,6 +58,7 @@ class Migration(migrations.Migration):
                 (
                     "owner",
                     models.ForeignKey(
+                        db_index=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="own_last_meetings",
                         to=settings.AUTH_USER_MODEL,

@@ -249,3 +249,24 @@ def test_the_migration_fills_each_msls_last_meetings_from_the_history(msl, msl2,
 
     assert stored_by_owner() == computed_by_owner()
     assert len(stored_by_owner()) == 4
+
+
+def test_one_msls_meetings_changing_leaves_anothers_last_meeting_with_the_kol(
+    msl, msl2, kols, admin_user
+):
+    mine = logged(msl, kols[:2], days_ago=3)
+    logged(msl2, kols[:2], days_ago=5)
+    theirs = OwnLastMeeting.objects.get(kol=kols[0], owner=msl2)
+
+    interaction_unlock(actor=admin_user, interaction=mine, reason="Wrong date")
+
+    assert stored_by_owner() == {
+        (kols[0].pk, msl2.pk): ago(5),
+        (kols[1].pk, msl2.pk): ago(5),
+    }
+    assert stored() == {kols[0].pk: ago(5), kols[1].pk: ago(5)}
+    # Kept, not written again: a refresh rewrites only what changed.
+    assert OwnLastMeeting.objects.get(kol=kols[0], owner=msl2).pk == theirs.pk
+    kols[0].interactions.clear()
+    assert stored_by_owner() == {(kols[1].pk, msl2.pk): ago(5)}
+    assert last_meetings_refresh_all() == 1
