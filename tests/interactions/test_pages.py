@@ -428,22 +428,16 @@ def test_an_unreadable_version_is_a_conflict_not_a_crash(client, msl, kol):
 def test_a_material_shared_before_it_lapsed_is_named_but_only_compliance_opens_it(
     client, msl, compliance_user, kol
 ):
-    pdf = ContentFile(b"%PDF-1.4\n%%EOF\n")
+    def with_a_file(title, approved_on, expires_on):
+        material = ApprovedMaterialFactory(
+            title=title, url="", approved_on=approved_on, expires_on=expires_on
+        )
+        material.file.save("material.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+        return material
+
     with time_machine.travel(dt.datetime(2026, 6, 10, 11, 0, tzinfo=dt.UTC), tick=False):
-        current = ApprovedMaterialFactory(
-            title="Dosing card",
-            url="",
-            approved_on=dt.date(2026, 1, 1),
-            expires_on=dt.date(2027, 1, 1),
-        )
-        current.file.save("card.pdf", pdf)
-        expired_file = ApprovedMaterialFactory(
-            title="Old card",
-            url="",
-            approved_on=dt.date(2025, 1, 1),
-            expires_on=dt.date(2026, 6, 8),
-        )
-        expired_file.file.save("old.pdf", pdf)
+        current = with_a_file("Dosing card", dt.date(2026, 1, 1), dt.date(2027, 1, 1))
+        expired_file = with_a_file("Old card", dt.date(2025, 1, 1), dt.date(2026, 6, 8))
         expired_link = ApprovedMaterialFactory(
             title="Old leaflet", approved_on=dt.date(2025, 1, 1), expires_on=dt.date(2026, 6, 9)
         )
