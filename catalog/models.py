@@ -160,12 +160,22 @@ class ApprovedMaterial(models.Model):
         on = on or timezone.localdate()
         return self.approved_on <= on < self.expires_on
 
+    def lapse(self, on: dt.date | None = None) -> str:
+        """What a page says of the material on `on` when it is not approved for sharing
+        ("expired 2026-06-08", "approved from 2026-07-01"); empty while it is."""
+        on = on or timezone.localdate()
+        if self.is_expired(on):
+            return f"expired {self.expires_on:%Y-%m-%d}"
+        if not self.is_offerable(on):
+            return f"approved from {self.approved_on:%Y-%m-%d}"
+        return ""
+
     def closed_reason(self, on: dt.date | None = None) -> str:
         """Why the file is not handed out, for a material that is not offerable on `on`."""
         on = on or timezone.localdate()
-        if self.approved_on > on:
-            return f"{self} is approved only from {self.approved_on:%Y-%m-%d}."
-        return (
-            f"{self} expired on {self.expires_on:%Y-%m-%d} and may no longer be shared; "
-            "compliance keeps the approved copy."
-        )
+        if self.is_expired(on):
+            return (
+                f"{self} expired on {self.expires_on:%Y-%m-%d} and may no longer be shared; "
+                "compliance keeps the approved copy."
+            )
+        return f"{self} is approved only from {self.approved_on:%Y-%m-%d}."

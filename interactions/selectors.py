@@ -213,13 +213,8 @@ def materials_shared_for(user, interaction: Interaction) -> list[SharedMaterial]
     today = timezone.localdate()
     shared = []
     for material in interaction.materials_shared.all():
-        lapsed = ""
-        if material.is_expired(today):
-            lapsed = f"expired {material.expires_on:%Y-%m-%d}"
-        elif not material.is_offerable(today):
-            lapsed = f"approved from {material.approved_on:%Y-%m-%d}"
         opens = material_opens_for(user, material, on=today)
-        shared.append(SharedMaterial(material, opens, lapsed))
+        shared.append(SharedMaterial(material, opens, material.lapse(today)))
     return shared
 
 
