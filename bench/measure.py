@@ -29,6 +29,9 @@ FRESH = {"Cache-Control": "no-cache"}
 # not meet a worker that has served nothing yet; then each page has WARM_UPS of its own.
 WARM_UPS = 8
 FLOOR = "/bench/floor/"
+# Not a page of the list: the frame every page has, so that a page's ratio to the
+# floor can be read as the frame's share and its own.
+LAYOUT = "/bench/layout/"
 
 
 @dataclass
@@ -160,6 +163,7 @@ def run(*, base_url: str | None, requests_per_page: int, make_client=None) -> di
     _, api_key = token_create(user=msl, name="Benchmark", days=1)
     plan = [
         ("floor", "msl", "GET", FLOOR),
+        ("layout, nothing of its own", "msl", "GET", LAYOUT),
         ("/today/", "msl", "GET", "/today/"),
         ("/kols/ search", "msl", "GET", f"/kols/?q={surname}"),
         ("/kols/ search, every KOL", "compliance", "GET", f"/kols/?q={surname}"),

@@ -4,4 +4,7 @@ from . import views
 
 app_name = "bench"
 
-urlpatterns = [path("floor/", views.floor, name="floor")]
+urlpatterns = [
+    path("floor/", views.floor, name="floor"),
+    path("layout/", views.layout, name="layout"),
+]

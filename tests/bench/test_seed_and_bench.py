@@ -113,6 +113,7 @@ def test_the_bench_measures_every_page_with_its_queries(bench_data, settings, tm
     pages = {row["page"]: row for row in results["pages"]}
     assert set(pages) == {
         "floor",
+        "layout, nothing of its own",
         "/today/",
         "/kols/ search",
         "/kols/ search, every KOL",
@@ -138,11 +139,16 @@ def test_the_bench_measures_every_page_with_its_queries(bench_data, settings, tm
     assert {name: row["queries"] for name, row in pages.items() if row["queries"] > budget} == {}
     # Each page read is measured twice: served to someone coming back (from the page
     # cache) and built afresh (a hard reload), the latter within the query budget above.
-    read = {name: row for name, row in pages.items() if name != "floor" and "POST" not in name}
+    references = {"floor", "layout, nothing of its own"}
+    read = {
+        name: row for name, row in pages.items() if name not in references and "POST" not in name
+    }
     assert {name: row["cache"] for name, row in read.items()} == {name: ["hit"] for name in read}
     for row in read.values():
         assert row["built_p95_ms"] > 0
         assert row["queries_from_cache"] < row["queries"]
+    # The layout page is never kept: served and built alike, it is the frame's cost.
+    assert pages["layout, nothing of its own"]["cache"] == ["none"]
     assert pages["log an interaction (POST)"]["cache"] == ["none"]
     assert pages["log an interaction (POST)"]["statuses"] == [302]
     assert all(row["statuses"] == [200] for name, row in pages.items() if "POST" not in name)
@@ -166,7 +172,7 @@ def test_every_page_is_warmed_in_turn_before_any_is_measured(bench_data, setting
 
     run(base_url=None, requests_per_page=2, make_client=RecordingClient)
 
-    pages_read = 9  # every page of the plan but the POST
+    pages_read = 10  # every page of the plan but the POST
     first_round = requested[:pages_read]
     warm_up = requested[: pages_read * WARM_UPS]
     assert first_round[0] == "/bench/floor/"
@@ -177,5 +183,8 @@ def test_every_page_is_warmed_in_turn_before_any_is_measured(bench_data, setting
     measured = requested[len(warm_up) :]
     floor_alone = WARM_UPS + 2
     assert measured[:floor_alone] == ["/bench/floor/"] * floor_alone
-    today = measured[floor_alone : floor_alone + 3 * (WARM_UPS + 2)]
+    each = 3 * (WARM_UPS + 2)
+    layout = measured[floor_alone : floor_alone + each]
+    assert layout == ["/bench/floor/", "/bench/layout/", "/bench/layout/"] * (WARM_UPS + 2)
+    today = measured[floor_alone + each : floor_alone + 2 * each]
     assert today == ["/bench/floor/", "/today/", "/today/"] * (WARM_UPS + 2)

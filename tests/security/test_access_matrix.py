@@ -459,6 +459,7 @@ RULES: dict[str, Rule] = {
     "api:docs": signed_in(own={"anonymous": 401}),
     "api:tokens": signed_in(),
     "bench:floor": signed_in(),
+    "bench:layout": signed_in(),
     "api:token_revoke": signed_in(pk("api_token"), post=True),
     "api:kol-list": api("kols"),
     "api:kol-detail": api("kols", pk("kol"), own={"medinfo": 404}, other=SCOPED),
