@@ -16,12 +16,13 @@ from django.core.validators import validate_email
 
 from accounts.models import country_code_validator
 from catalog.models import TherapeuticArea
+from msl_crm.uploads import MAX_UPLOAD_BYTES
 
 from .identifiers import normalise_orcid, validate_npi, validate_orcid
 from .models import KOL, Channel, ConsentStatus, Institution, Tier
 from .selectors import territories_for_filter
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILE_BYTES = MAX_UPLOAD_BYTES
 MAX_ROWS = 50_000
 LIST_SEPARATOR = ";"
 

@@ -4,10 +4,9 @@ from accounts.models import Team
 from catalog.models import Product
 from kols.selectors import kols_visible_to
 from msl_crm.form_rendering import OneQueryModelChoiceField
+from msl_crm.uploads import MAX_UPLOAD_BYTES
 
 from .models import WatchTopic
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 class WatchTopicForm(forms.ModelForm):

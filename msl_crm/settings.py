@@ -222,6 +222,12 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+# Small uploads stay in memory; a larger one goes to a temporary file that keeps no more than
+# the largest file any form accepts, however much is sent.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "msl_crm.uploads.BoundedUploadHandler",
+]
 
 # Select boxes with hundreds of options (KOLs of a territory) are written in Python.
 FORM_RENDERER = "msl_crm.form_rendering.FormRenderer"

@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import FileResponse
 from django.utils.deconstruct import deconstructible
 from PIL import Image, UnidentifiedImageError
 
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# The largest file any form accepts: each form refuses a file over it by its size, and the
+# upload handler below keeps no more of a file than that on disk.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_DOCUMENT_BYTES = MAX_UPLOAD_BYTES
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,18 @@ class PrivateStorage(FileSystemStorage):
 
 
 private_storage = PrivateStorage()
+
+
+class BoundedUploadHandler(TemporaryFileUploadHandler):
+    """Keeps on disk at most one byte more of a file than any form accepts and counts the rest
+    as it streams past. A file of gigabytes then costs its sender the transfer, not the
+    server's disk; its size stays true, so the form refuses it saying how large it was, and
+    the form's other fields still arrive to be shown again."""
+
+    def receive_data_chunk(self, raw_data, start):
+        room = MAX_UPLOAD_BYTES + 1 - start
+        if room > 0:
+            self.file.write(raw_data[:room])
 
 
 def document_type(upload) -> str:

@@ -200,6 +200,24 @@ def test_an_image_over_the_limit_is_refused_for_its_size_before_it_is_opened(
     assert stored_files(private_media) == []
 
 
+def test_a_receipt_many_times_the_limit_is_refused_with_its_true_size_and_the_form_kept(
+    client, msl, trip, private_media
+):
+    client.force_login(msl)
+    content = PDF + b"0" * (25 * 1024 * 1024 - len(PDF))
+
+    response = client.post(
+        f"/events/trips/{trip.pk}/expenses/",
+        expense_data(upload("receipt.pdf", content), description="Taxi from the congress"),
+    )
+
+    assert response.status_code == 400
+    assert "The file is 25.0 MB; the limit is 10 MB." in text(response)
+    assert 'value="Taxi from the congress"' in response.content.decode()
+    assert not Expense.objects.exists()
+    assert stored_files(private_media) == []
+
+
 # Through the learning-record form
 
 
