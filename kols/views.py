@@ -2,7 +2,6 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import section_required
+from msl_crm.listing import filtered_listing
 from msl_crm.page_cache import page_cached
 
 from .briefing import briefing_sections
@@ -39,24 +39,14 @@ PAGE_SIZE = 25
 def kol_list(request):
     kols = kols_visible_to(request.user).with_directory_columns()
     directory = KOLFilter(request.GET or None, queryset=kols, user=request.user)
-    results = kols
-    if directory.is_bound:
-        # Apply every filter that is valid; an invalid one shows its error without
-        # throwing away the rest of the search.
-        directory.form.is_valid()
-        results = directory.filter_queryset(kols)
-    # A tie-breaker keeps pages stable when many KOLs share a name or tier.
-    searched = directory.is_bound and bool(directory.form.cleaned_data.get("q"))
-    order = directory_order(results.query.order_by, searched=searched)
-    results = results.order_by(*order, "pk")
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    extra_columns, rows = directory_rows(list(page.object_list), request.user)
+    found = filtered_listing(request, directory, page_size=PAGE_SIZE, order=_directory_sorted)
+    extra_columns, rows = directory_rows(list(found.page.object_list), request.user)
     context = {
         "filter": directory,
-        "page": page,
+        "page": found.page,
         "extra_columns": extra_columns,
         "rows": rows,
-        "query_string": _without_page(request),
+        "query_string": found.query_string,
         "may_edit": may_edit_kols(request.user),
     }
     # htmx asks for the results only; a history restore (the back button) needs the page.
@@ -185,7 +175,8 @@ def kol_erase_view(request, pk):
     return render(request, "kols/kol_erase.html", {"form": form, "kol": kol})
 
 
-def _without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+def _directory_sorted(results, directory):
+    searched = directory.is_bound and bool(directory.form.cleaned_data.get("q"))
+    order = directory_order(results.query.order_by, searched=searched)
+    # A tie-breaker keeps pages stable when many KOLs share a name or tier.
+    return results.order_by(*order, "pk")

@@ -28,13 +28,16 @@ class Listing:
     query_string: str  # the filters, for the pagination links
 
 
-def filtered_listing(request, filterset, *, page_size: int) -> Listing:
+def filtered_listing(request, filterset, *, page_size: int, order=None) -> Listing:
     """Apply a bound django-filter FilterSet, ignoring invalid values as unfiltered (a wrong
-    date in the URL shows everything rather than an error page), and paginate."""
+    date in the URL shows everything rather than an error page), and paginate. `order`, if
+    given, sorts the filtered results knowing what was asked (a search sorts otherwise)."""
     results = filterset.queryset
     if filterset.is_bound:
         filterset.form.is_valid()
         results = filterset.filter_queryset(filterset.queryset)
+    if order is not None:
+        results = order(results, filterset)
     page = Paginator(results, page_size).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
