@@ -2,7 +2,7 @@
 and the Open Payments thresholds — is read on nearly every save and briefing, and changes a
 few times a year in the admin. One copy is cached, with the generations of its four tables
 it was read under; the database backends renew those whenever a committed statement writes
-to the tables (the page cache's, msl_crm/page_cache.py): the admin, a bulk update or raw SQL
+to the tables (msl_crm/table_generations.py): the admin, a bulk update or raw SQL
 alike, so the next request in every process finds the copy out of date and reads the new
 rules. A transaction reads the configuration once and keeps it to its end.
 
@@ -13,7 +13,7 @@ raced a change stores its copy with generations that no longer match after the c
 import logging
 from dataclasses import dataclass, field
 
-from msl_crm.page_cache import (
+from msl_crm.table_generations import (
     cached_while_unchanged,
     note_read,
     transaction_memo,
