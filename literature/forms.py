@@ -60,7 +60,9 @@ class ImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 10 MB; split it.")
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB; split it."
+            )
         name = upload.name.lower()
         if not name.endswith((".xml", ".json")):
             raise forms.ValidationError(

@@ -228,6 +228,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "msl_crm.uploads.BoundedUploadHandler",
 ]
+# No form takes more than one file: a request of more is refused (400) before it can write
+# a hundred bounded files, Django's default.
+DATA_UPLOAD_MAX_NUMBER_FILES = 2
 
 # Select boxes with hundreds of options (KOLs of a territory) are written in Python.
 FORM_RENDERER = "msl_crm.form_rendering.FormRenderer"

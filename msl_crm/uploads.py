@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import FileResponse
@@ -50,20 +50,32 @@ class PrivateStorage(FileSystemStorage):
     def base_url(self):
         return None  # never served directly
 
+    def _save(self, name, content):
+        if getattr(content, "cut_short", False):
+            # A form that forgot its size check must fail loudly, not keep the first 10 MB.
+            raise SuspiciousFileOperation(f"{name} was larger than any upload kept whole.")
+        return super()._save(name, content)
+
 
 private_storage = PrivateStorage()
 
 
 class BoundedUploadHandler(TemporaryFileUploadHandler):
-    """Keeps on disk at most one byte more of a file than any form accepts and counts the rest
-    as it streams past. A file of gigabytes then costs its sender the transfer, not the
-    server's disk; its size stays true, so the form refuses it saying how large it was, and
-    the form's other fields still arrive to be shown again."""
+    """Writes to disk at most one byte more of a file than any form accepts and drops the
+    rest, which the parser still counts. A file of gigabytes then fills no disk (a body limit
+    at the proxy keeps it from holding a worker, see the README); its size stays true, so
+    the form refuses it saying how large it was, and the form's other fields still arrive to
+    be shown again."""
 
     def receive_data_chunk(self, raw_data, start):
         room = MAX_UPLOAD_BYTES + 1 - start
         if room > 0:
             self.file.write(raw_data[:room])
+
+    def file_complete(self, file_size):
+        upload = super().file_complete(file_size)
+        upload.cut_short = file_size > MAX_UPLOAD_BYTES + 1
+        return upload
 
 
 def document_type(upload) -> str:
