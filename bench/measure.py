@@ -29,8 +29,8 @@ FRESH = {"Cache-Control": "no-cache"}
 # not meet a worker that has served nothing yet; then each page has WARM_UPS of its own.
 WARM_UPS = 8
 FLOOR = "/bench/floor/"
-# Not a page of the list: the frame every page has, so that a page's ratio to the
-# floor can be read as the frame's share and its own.
+# Not one of the pages the targets are set for: the frame every page has, so that a page's
+# ratio to the floor can be read as the frame's share and its own.
 LAYOUT = "/bench/layout/"
 
 

@@ -1,6 +1,6 @@
 """Every table's generation: a token that every INSERT, UPDATE, DELETE or schema change of
 the table replaces when it commits (and, for the connection that wrote, before that
-connection's next request). The database backends (msl_crm/db/) hand every statement to
+connection's next page). The database backends (msl_crm/db/) hand every statement to
 `watch_statements`, so views, Celery tasks, commands, bulk updates and raw SQL all count. A
 cache of what tables held keeps the generations it was read under and is good only while
 they still hold: whole pages (msl_crm/page_cache.py) and the compliance configuration
@@ -26,9 +26,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 # What may come before a statement's first word: blanks, comments, opening parentheses.
 LEADING = re.compile(r"(?:\s|\(|--[^\n]*|/\*.*?\*/)*", re.S)
 # The name after FROM, JOIN, INTO, UPDATE or TABLE: quoted (Django) or not (raw SQL).
-# Aliases (U0, T3) follow it. A name that is no table of ours keeps the page from being
-# stored; known tables named anywhere else in the statement (a comma join, a schema-
-# qualified name, a column's qualifier) count too.
+# Aliases (U0, T3) follow it. A name that is no table of ours keeps a page from being
+# stored (msl_crm/page_cache.py); known tables named anywhere else in the statement (a
+# comma join, a schema-qualified name, a column's qualifier) count too.
 # Matched in the lower-cased statement: a case-blind pattern took twice as long.
 TABLE = re.compile(r'\b(?:from|join|into|update|table)\s+"?([a-z_][a-z0-9_]*)"?')
 WORD = re.compile(r"[a-z_][a-z0-9_]*")
@@ -217,5 +217,7 @@ def _known_tables() -> frozenset[str]:
 
 
 def _generation_key(table: str) -> str:
-    # Tests and the benchmark share one Redis with other databases.
+    # Tests and the benchmark share one Redis with other databases. The prefix is older than
+    # this module: processes of the last release, still running during a deploy, renew
+    # the same keys.
     return f"page-cache:{connections[DEFAULT_DB_ALIAS].settings_dict['NAME']}:{table}"

@@ -1,8 +1,5 @@
 """The signed-in user is read with their roles and the training banner's flag in one query."""
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from accounts.backends import user_with_roles
 from accounts.roles import Role
 from accounts.services import user_set_roles
@@ -27,20 +24,3 @@ def test_a_page_pays_for_the_session_and_the_user_only(client, msl, django_asser
     with django_assert_max_num_queries(3):
         response = client.get("/bench/floor/")
     assert response.status_code == 200
-
-
-def test_the_layout_page_is_the_frame_alone(client, msl):
-    """The benchmark's second reference: the navigation and frame of every page with no read
-    of its own, so that it costs what any page costs before its content."""
-    client.force_login(msl)
-    client.get("/bench/layout/")  # the session is read from the database once, then cached
-    with CaptureQueriesContext(connection) as floor_reads:
-        client.get("/bench/floor/")
-    with CaptureQueriesContext(connection) as layout_reads:
-        response = client.get("/bench/layout/")
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert 'id="main"' in page
-    assert 'href="/today/"' in page  # the navigation
-    # The floor's one query of its own is the only difference.
-    assert len(layout_reads) == len(floor_reads) - 1
