@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import section_required
 from compliance.forms import add_service_error
-from msl_crm.uploads import document_response, document_suffix
+from msl_crm.uploads import ask_for_file_again, document_response, document_suffix
 
 from .forms import LearningRecordForm
 from .selectors import learning_hours, learning_visible_to, quarter_start, training_status
@@ -66,6 +66,8 @@ def learning_new(request):
             )
             messages.success(request, f"Recorded “{record.title}”, {record.hours} hours.{note}")
             return redirect("events:learning")
+    if form.is_bound:
+        ask_for_file_again(form, "certificate")
     return render(request, "events/learning_form.html", {"form": form})
 
 

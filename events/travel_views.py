@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import section_required
 from compliance.forms import add_service_error
-from msl_crm.uploads import document_response, document_suffix
+from msl_crm.uploads import ask_for_file_again, document_response, document_suffix
 
 from .forms import ExpenseForm, ItineraryItemForm, TripForm
 from .models import Expense
@@ -99,6 +99,7 @@ def expense_new(request, pk):
         else:
             messages.success(request, "Expense added.")
             return redirect("events:trip", trip.pk)
+    ask_for_file_again(form, "receipt")
     return trip_detail(request, pk, expense_form=form, status=400)
 
 

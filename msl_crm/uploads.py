@@ -78,6 +78,19 @@ class BoundedUploadHandler(TemporaryFileUploadHandler):
         return upload
 
 
+def ask_for_file_again(form, field_name: str) -> None:
+    """A form shown again after an error cannot hold the file that was sent with it: browsers
+    clear a file input. Say so beside the field, naming the file, rather than let the next
+    submission go without it."""
+    upload = form.files.get(field_name)
+    if upload and form.errors and field_name not in form.errors:
+        form.add_error(
+            field_name,
+            f"Choose {upload.name} again: a browser clears a chosen file when the form "
+            "comes back with an error.",
+        )
+
+
 def document_type(upload) -> str:
     """The checked content type of an uploaded receipt or certificate, or a ValidationError
     that says what is accepted."""

@@ -270,6 +270,48 @@ def test_a_certificate_that_is_not_a_document_is_refused_and_nothing_saved(
     assert stored_files(private_media) == []
 
 
+ASK_AGAIN = "again: a browser clears a chosen file when the form comes back with an error."
+
+
+def test_a_receipt_sent_with_another_mistake_is_asked_for_again_by_name(
+    client, msl, trip, private_media
+):
+    client.force_login(msl)
+
+    response = client.post(
+        f"/events/trips/{trip.pk}/expenses/",
+        expense_data(upload("taxi-receipt.pdf", PDF), category=""),
+    )
+
+    assert response.status_code == 400
+    assert f"Choose taxi-receipt.pdf {ASK_AGAIN}" in text(response)
+    assert not Expense.objects.exists()
+    assert stored_files(private_media) == []
+
+
+def test_a_certificate_sent_with_another_mistake_is_asked_for_again_by_name(
+    client, msl, private_media
+):
+    client.force_login(msl)
+
+    response = client.post(
+        "/events/learning/new/", learning_data(upload("course.pdf", PDF), hours="")
+    )
+
+    assert response.status_code == 200
+    assert f"Choose course.pdf {ASK_AGAIN}" in text(response)
+    assert not LearningRecord.objects.exists()
+
+
+def test_a_form_with_no_file_sent_does_not_ask_for_one(client, msl, trip):
+    client.force_login(msl)
+
+    response = client.post(f"/events/trips/{trip.pk}/expenses/", expense_data(category=""))
+
+    assert response.status_code == 400
+    assert ASK_AGAIN not in text(response)
+
+
 def test_another_msls_certificate_is_not_found(client, msl, msl2):
     record = LearningRecordFactory(user=msl2, certificate="certificates/x.pdf")
     client.force_login(msl)
