@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 
 from compliance.admin_audit import AuditedAdminMixin
-from msl_crm.uploads import document_type
+from msl_crm.uploads import ask_for_file_again, document_type
 
 from .models import ApprovedMaterial, Indication, InsightTopic, Product, TherapeuticArea
 
@@ -68,6 +68,10 @@ class ApprovedMaterialForm(forms.ModelForm):
         elif not upload:
             self.instance.file_content_type = ""
         return upload
+
+    def _post_clean(self):
+        super()._post_clean()
+        ask_for_file_again(self, "file")
 
 
 @admin.register(ApprovedMaterial)

@@ -7,7 +7,7 @@ from accounts.roles import Role
 from compliance.forms import ComplianceFormMixin
 from kols.selectors import kols_visible_to
 from msl_crm.form_rendering import OneQueryModelChoiceField, OneQueryModelMultipleChoiceField
-from msl_crm.uploads import ACCEPTED, MAX_DOCUMENT_BYTES
+from msl_crm.uploads import ACCEPTED, MAX_DOCUMENT_BYTES, document_type
 
 from .models import (
     Event,
@@ -169,6 +169,14 @@ class ItineraryItemForm(ServiceFieldsMixin, forms.ModelForm):
         return cleaned
 
 
+def _checked_document(upload):
+    # The service checks it too; checked here as well, a bad file is named even when another
+    # field is wrong and the service never runs (rather than asked for again).
+    if upload:
+        document_type(upload)
+    return upload
+
+
 class ExpenseForm(ServiceFieldsMixin, forms.ModelForm):
     receipt = forms.FileField(required=False, help_text=DOCUMENT_HELP)
 
@@ -192,6 +200,9 @@ class ExpenseForm(ServiceFieldsMixin, forms.ModelForm):
         if len(currency) != 3 or not currency.isalpha():
             raise forms.ValidationError("Use the three-letter currency code, such as USD or EUR.")
         return currency
+
+    def clean_receipt(self):
+        return _checked_document(self.cleaned_data["receipt"])
 
 
 class LearningRecordForm(ServiceFieldsMixin, forms.ModelForm):
@@ -223,6 +234,9 @@ class LearningRecordForm(ServiceFieldsMixin, forms.ModelForm):
             .filter(starts_on__lte=timezone.localdate())
             .order_by("-starts_on")
         )
+
+    def clean_certificate(self):
+        return _checked_document(self.cleaned_data["certificate"])
 
     def clean_hours(self):
         hours = self.cleaned_data["hours"]

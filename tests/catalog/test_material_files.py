@@ -14,12 +14,13 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\
 pytestmark = pytest.mark.django_db
 
 
-def admin_add(client, upload):
+def admin_add(client, upload, **changes):
     area = TherapeuticAreaFactory()
     return client.post(
         "/admin/catalog/approvedmaterial/add/",
         {
-            "title": "Dosing card",
+            **changes,
+            "title": changes.get("title", "Dosing card"),
             "document_number": "MED-ONC-9001",
             "version": "2",
             "file": upload,
@@ -40,6 +41,16 @@ def test_an_admin_uploads_a_pdf_and_it_is_stored_privately(client, admin_user, s
     material = ApprovedMaterial.objects.get(document_number="MED-ONC-9001")
     assert material.file_content_type == "application/pdf"
     assert material.file.path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
+
+
+def test_a_file_sent_with_another_mistake_is_asked_for_again_by_name(client, admin_user):
+    client.force_login(admin_user)
+
+    response = admin_add(client, SimpleUploadedFile("card.pdf", PDF, "application/pdf"), title="")
+
+    assert response.status_code == 200
+    assert "Choose card.pdf again: a browser clears a chosen file" in response.content.decode()
+    assert not ApprovedMaterial.objects.exists()
 
 
 def test_a_file_that_only_claims_to_be_a_pdf_is_refused(client, admin_user):

@@ -303,6 +303,33 @@ def test_a_certificate_sent_with_another_mistake_is_asked_for_again_by_name(
     assert not LearningRecord.objects.exists()
 
 
+def test_a_bad_receipt_sent_with_another_mistake_is_named_not_asked_for_again(
+    client, msl, trip, private_media
+):
+    client.force_login(msl)
+
+    response = client.post(
+        f"/events/trips/{trip.pk}/expenses/",
+        expense_data(upload("virus.pdf", HTML), category=""),
+    )
+
+    assert response.status_code == 400
+    assert NOT_A_DOCUMENT in text(response)
+    assert ASK_AGAIN not in text(response)
+    assert stored_files(private_media) == []
+
+
+def test_a_bad_certificate_sent_with_another_mistake_is_named(client, msl, private_media):
+    client.force_login(msl)
+
+    response = client.post(
+        "/events/learning/new/", learning_data(upload("cert.pdf", ZIP), hours="")
+    )
+
+    assert NOT_A_DOCUMENT in text(response)
+    assert ASK_AGAIN not in text(response)
+
+
 def test_a_form_with_no_file_sent_does_not_ask_for_one(client, msl, trip):
     client.force_login(msl)
 
