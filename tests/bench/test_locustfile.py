@@ -17,17 +17,11 @@ SCALE = 0.002
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "bench" / "locustfile.py"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_locust_users_sign_in_and_work_without_an_error(live_server, tmp_path):
-    call_command("seed_bench", "--scale", str(SCALE))
-    locust = Path(sys.executable).with_name("locust")
-    # The live server's threads share SQLite's in-memory test database, which locks a
-    # table against a second writer: concurrent users are for PostgreSQL's run.
-    users = "6" if connection.vendor == "postgresql" else "1"
-
-    finished = subprocess.run(
+def run_locust(server_url: str, *options: str, users: str, seconds: int, msls: int):
+    """The locust file, headless, as the README runs it but briefer."""
+    return subprocess.run(
         [
-            str(locust),
+            str(Path(sys.executable).with_name("locust")),
             "-f",
             str(LOCUSTFILE),
             "--headless",
@@ -36,19 +30,35 @@ def test_the_locust_users_sign_in_and_work_without_an_error(live_server, tmp_pat
             "--spawn-rate",
             users,
             "--run-time",
-            "12s",
+            f"{seconds}s",
             "--host",
-            live_server.url,
-            "--csv",
-            str(tmp_path / "locust"),
-            "--json-file",
-            str(tmp_path / "final"),
+            server_url,
             "--only-summary",
+            *options,
         ],
         capture_output=True,
         text=True,
-        timeout=120,
-        env={**os.environ, "BENCH_MSLS": str(Counts.at(SCALE).msls)},
+        timeout=seconds + 60,
+        env={**os.environ, "BENCH_MSLS": str(msls)},
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_locust_users_sign_in_and_work_without_an_error(live_server, tmp_path):
+    call_command("seed_bench", "--scale", str(SCALE))
+    # The live server's threads share SQLite's in-memory test database, which locks a
+    # table against a second writer: concurrent users are for PostgreSQL's run.
+    users = "6" if connection.vendor == "postgresql" else "1"
+
+    finished = run_locust(
+        live_server.url,
+        "--csv",
+        str(tmp_path / "locust"),
+        "--json-file",
+        str(tmp_path / "final"),
+        users=users,
+        seconds=12,
+        msls=Counts.at(SCALE).msls,
     )
 
     assert finished.returncode == 0, finished.stderr[-3000:]
@@ -74,30 +84,8 @@ def test_the_locust_users_sign_in_and_work_without_an_error(live_server, tmp_pat
 @pytest.mark.django_db(transaction=True)
 def test_a_user_who_cannot_sign_in_fails_the_run_whatever_is_reset(live_server):
     """--reset-stats forgets the ramp's failures; a refused sign-in must still fail the run."""
-    locust = Path(sys.executable).with_name("locust")
-
-    finished = subprocess.run(
-        [
-            str(locust),
-            "-f",
-            str(LOCUSTFILE),
-            "--headless",
-            "--users",
-            "1",
-            "--spawn-rate",
-            "1",
-            "--run-time",
-            "4s",
-            "--reset-stats",
-            "--host",
-            live_server.url,
-            "--only-summary",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "BENCH_MSLS": "1"},  # bench-msl-000, which this test never made
-    )
+    # bench-msl-000, whom this test never made.
+    finished = run_locust(live_server.url, "--reset-stats", users="1", seconds=4, msls=1)
 
     assert finished.returncode == 1
     assert "could not sign in; the run fails" in finished.stderr
