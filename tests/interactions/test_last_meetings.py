@@ -9,7 +9,6 @@ import importlib
 import pytest
 from django.apps import apps
 from django.db import connection
-from django.db.models import Max
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
@@ -34,33 +33,29 @@ def stored() -> dict[int, dt.datetime]:
     return dict(LastMeeting.objects.values_list("kol_id", "occurred_at"))
 
 
-def computed() -> dict[int, dt.datetime]:
-    """The same from the interactions themselves, as coverage used to read it."""
-    return dict(
-        Interaction.kols.through.objects.filter(
-            interaction__status__in=LOGGED, interaction__occurred_at__isnull=False
-        )
-        .values("kol_id")
-        .annotate(at=Max("interaction__occurred_at"))
-        .values_list("kol_id", "at")
-    )
-
-
 def stored_by_owner() -> dict[tuple[int, int], dt.datetime]:
     rows = OwnLastMeeting.objects.values_list("kol_id", "owner_id", "occurred_at")
     return {(kol_id, owner_id): at for kol_id, owner_id, at in rows}
 
 
 def computed_by_owner() -> dict[tuple[int, int], dt.datetime]:
-    rows = (
-        Interaction.kols.through.objects.filter(
-            interaction__status__in=LOGGED, interaction__occurred_at__isnull=False
-        )
-        .values("kol_id", "interaction__owner_id")
-        .annotate(at=Max("interaction__occurred_at"))
-        .values_list("kol_id", "interaction__owner_id", "at")
-    )
-    return {(kol_id, owner_id): at for kol_id, owner_id, at in rows}
+    """Each MSL's last logged meeting with each KOL, worked out in Python from the
+    interactions themselves rather than by the aggregate the stores are written from."""
+    latest = {}
+    logged = Interaction.objects.filter(status__in=LOGGED, occurred_at__isnull=False)
+    for interaction in logged.prefetch_related("kols"):
+        for kol in interaction.kols.all():
+            key = (kol.pk, interaction.owner_id)
+            latest[key] = max(interaction.occurred_at, latest.get(key, interaction.occurred_at))
+    return latest
+
+
+def computed() -> dict[int, dt.datetime]:
+    """The same per KOL, whoever met them, as coverage used to read it."""
+    latest = {}
+    for (kol_id, _owner_id), at in computed_by_owner().items():
+        latest[kol_id] = max(at, latest.get(kol_id, at))
+    return latest
 
 
 @pytest.fixture(autouse=True)
