@@ -69,8 +69,8 @@ class ApprovedMaterialForm(forms.ModelForm):
             self.instance.file_content_type = ""
         return upload
 
-    def _post_clean(self):
-        super()._post_clean()
+    def full_clean(self):
+        super().full_clean()
         ask_for_file_again(self, "file")
 
 
