@@ -169,6 +169,7 @@ def run(*, base_url: str | None, requests_per_page: int, make_client=None) -> di
         ("/kols/ search, every KOL", "compliance", "GET", f"/kols/?q={surname}"),
         ("KOL briefing", "msl", "GET", f"/kols/{kol.pk}/"),
         ("/interactions/", "msl", "GET", "/interactions/"),
+        ("/interactions/, every MSL's", "compliance", "GET", "/interactions/"),
         ("log an interaction (POST)", "msl", "POST", "/interactions/new/"),
         ("/inquiries/ queue", "medinfo", "GET", "/inquiries/"),
         ("/reports/ dashboard", "manager-00", "GET", "/reports/"),

@@ -119,6 +119,7 @@ def test_the_bench_measures_every_page_with_its_queries(bench_data, settings, tm
         "/kols/ search, every KOL",
         "KOL briefing",
         "/interactions/",
+        "/interactions/, every MSL's",
         "log an interaction (POST)",
         "/inquiries/ queue",
         "/reports/ dashboard",
@@ -172,7 +173,7 @@ def test_every_page_is_warmed_in_turn_before_any_is_measured(bench_data, setting
 
     run(base_url=None, requests_per_page=2, make_client=RecordingClient)
 
-    pages_read = 10  # every page of the plan but the POST
+    pages_read = 11  # every page of the plan but the POST
     first_round = requested[:pages_read]
     warm_up = requested[: pages_read * WARM_UPS]
     assert first_round[0] == "/bench/floor/"
