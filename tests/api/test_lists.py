@@ -39,8 +39,9 @@ def test_every_list_is_paginated_the_same_way(admin_user, world, url):
 
     body = token_client(admin_user).get(url).json()
 
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert set(body) == {"count", "count_exact", "next", "previous", "results"}
     assert body["count"] == len(body["results"])
+    assert body["count_exact"] is True
     assert body["next"] is None
     assert body["previous"] is None
 
@@ -62,6 +63,36 @@ def test_pages_hold_fifty_rows(msl, world):
     seen = {row["id"] for row in first["results"]} | {row["id"] for row in second["results"]}
     assert len(seen) == 60
     assert api.get("/api/v1/kols/?page=3").status_code == 404
+
+
+def test_past_what_is_counted_the_count_says_so_and_next_still_reaches_every_row(
+    msl, world, settings
+):
+    settings.LIST_ROWS_COUNTED = 55
+    KOLFactory.create_batch(119, territory=world["boston"])  # 120 with world's own KOL
+    api = token_client(msl)
+
+    pages = [api.get("/api/v1/kols/").json()]
+    while pages[-1]["next"]:
+        pages.append(api.get(pages[-1]["next"]).json())
+
+    assert [len(page["results"]) for page in pages] == [50, 50, 20]
+    assert len({kol["id"] for page in pages for kol in page["results"]}) == 120
+    assert {(page["count"], page["count_exact"]) for page in pages} == {(55, False)}
+    assert pages[2]["previous"].endswith("?page=2")
+    assert api.get("/api/v1/kols/?page=4").status_code == 404
+
+
+def test_the_api_count_stops_reading_after_what_is_counted(msl, world, settings):
+    settings.LIST_ROWS_COUNTED = 55
+    KOLFactory.create_batch(59, territory=world["boston"])
+
+    with CaptureQueriesContext(connection) as queries:
+        token_client(msl).get("/api/v1/kols/")
+
+    counts = [query["sql"] for query in queries if query["sql"].startswith("SELECT COUNT(*)")]
+    assert len(counts) == 1
+    assert "LIMIT 56" in counts[0]
 
 
 def test_kols_are_searched_like_the_directory(msl, world):
