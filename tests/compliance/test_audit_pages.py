@@ -7,6 +7,7 @@ import io
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
+from compliance.models import AuditEntry
 from kols.models import KOL
 from kols.services import kol_update
 from tests.factories import KOLFactory, UserFactory
@@ -113,3 +114,19 @@ def test_the_search_costs_the_same_queries_with_few_or_many_entries(
             )
         with django_assert_max_num_queries(8):
             assert client.get("/compliance/audit/").status_code == 200
+
+
+def test_the_export_holds_every_entry_past_what_the_list_counts(
+    client, compliance_user, kol, settings
+):
+    settings.LIST_ROWS_COUNTED = 2
+    for city in ("Cambridge", "Somerville", "Quincy"):
+        kol_update(actor=compliance_user, kol=kol, city=city)
+    client.force_login(compliance_user)
+
+    response = client.get("/compliance/audit/?format=csv")
+
+    rows = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    entries = AuditEntry.objects.count()
+    assert entries > 2
+    assert len({row["sequence"] for row in rows}) == entries
