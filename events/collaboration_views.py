@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import section_required
 from compliance.forms import add_service_error
-from msl_crm.listing import page_of
 
 from .forms import CommentForm, MentionPreferenceForm
 from .selectors import insight_comments, insight_get_for_user, insight_readers, mention_list
@@ -66,7 +66,7 @@ def mentions(request):
         mention_preference_set(user=request.user, email=form.cleaned_data["email"])
         messages.success(request, "Preference saved.")
         return redirect("events:mentions")
-    page = page_of(request, mention_list(request.user), PAGE_SIZE)
+    page = Paginator(mention_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "events/mentions.html", {"page": page, "form": form, "query_string": ""})
 
 

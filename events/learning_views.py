@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,7 +10,6 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import section_required
 from compliance.forms import add_service_error
-from msl_crm.listing import page_of
 from msl_crm.uploads import ask_for_file_again, document_response, document_suffix
 
 from .forms import LearningRecordForm
@@ -27,7 +27,7 @@ def learning(request):
         .filter(user=request.user)
         .select_related("requirement", "event")
     )
-    page = page_of(request, records, PAGE_SIZE)
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "query_string": "",

@@ -3,13 +3,13 @@ compliance read."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import section_required
 from compliance.forms import add_service_error
-from msl_crm.listing import page_of
 from msl_crm.uploads import ask_for_file_again, document_response, document_suffix
 
 from .forms import ExpenseForm, ItineraryItemForm, TripForm
@@ -22,7 +22,7 @@ PAGE_SIZE = 20
 
 @section_required("events")
 def trips(request):
-    page = page_of(request, trip_list(request.user), PAGE_SIZE)
+    page = Paginator(trip_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "events/trip_list.html", {"page": page, "query_string": ""})
 
 

@@ -5,13 +5,13 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import section_required
 from compliance.forms import add_service_error
-from msl_crm.listing import page_of
 
 from .forms import EventForm, ExpectedKOLForm, MeetingPlanForm, ShareInsightForm
 from .models import EventKind
@@ -49,7 +49,7 @@ def index(request):
     events = event_list(request.user, upcoming=when == "upcoming", today=today)
     if kind:
         events = events.filter(kind=kind)
-    page = page_of(request, events, PAGE_SIZE)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "when": when,

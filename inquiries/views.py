@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,7 +12,6 @@ from compliance.forms import add_service_error
 from interactions.selectors import interaction_get_for_user
 from interactions.views import follow_up_page
 from kols.selectors import kol_get_for_user, kols_visible_to
-from msl_crm.listing import page_of
 from msl_crm.page_cache import page_cached
 
 from . import services
@@ -50,7 +50,9 @@ def inquiry_list(request):
     view = request.GET.get("view") or ("open" if is_queue else None)
     if view not in QUEUE_VIEWS:
         view = "open" if is_queue else None
-    page = page_of(request, inquiry_list_for_user(user, view=view), PAGE_SIZE)
+    page = Paginator(inquiry_list_for_user(user, view=view), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     for inquiry in page:
         inquiry.content_hidden = not content_visible(user, inquiry)
     context = {
@@ -183,7 +185,7 @@ def interest_list(request):
         .select_related("kol", "product", "topic__parent", "raised_by")
         .order_by("-valid_until", "-pk")
     )
-    page = page_of(request, interests, PAGE_SIZE)
+    page = Paginator(interests, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "may_raise": request.user.has_role(Role.MSL)}
     return render(request, "inquiries/interest_list.html", context)
 

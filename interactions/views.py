@@ -2,6 +2,7 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from compliance.forms import TransferOfValueForm, add_service_error
 from compliance.transfers import transfer_of_value_record
 from kols.models import Channel
 from kols.selectors import kol_get_for_user
-from msl_crm.listing import filtered_listing, page_of
+from msl_crm.listing import filtered_listing
 from msl_crm.page_cache import page_cached
 
 from .calendar import calendar_feed_owner, calendar_feed_rotate, calendar_for
@@ -49,7 +50,7 @@ PAGE_SIZE = 25
 @section_required("follow_ups")
 def follow_up_list(request):
     today = timezone.localdate()
-    page = page_of(request, my_open_follow_ups(request.user), PAGE_SIZE)
+    page = Paginator(my_open_follow_ups(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "interactions/follow_up_list.html", {"page": page, "today": today})
 
 

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -8,7 +9,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import section_required
 from accounts.roles import Role
 from kols.selectors import kols_visible_to
-from msl_crm.listing import page_of
 
 from .forms import ImportForm, SaveToKOLForm, WatchTopicForm
 from .models import ClinicalTrial, Contributor, Publication, WatchTopic
@@ -41,7 +41,7 @@ KINDS = {"publications": Publication, "trials": ClinicalTrial}
 def feed(request):
     kind = request.GET.get("kind") if request.GET.get("kind") in KINDS else "publications"
     items, link = feed_for(request.user, kind)
-    page = page_of(request, items, PAGE_SIZE)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     since = previous_visit(request.user)
     feed_visit_record(request.user)
     states = feed_states(request.user, page.object_list, link)

@@ -41,6 +41,18 @@ def test_the_page_cache_is_on_with_redis_and_refused_without_it():
     assert "PAGE_CACHE needs REDIS_URL" in asked_without.stderr
 
 
+def test_lists_must_count_at_least_a_thousand_rows():
+    code = "import django; django.setup(); from django.conf import settings as s; "
+    code += "print(s.LIST_ROWS_COUNTED)"
+
+    default = run_python(code)
+    too_few = run_python(code, LIST_ROWS_COUNTED="30")
+
+    assert default.stdout.strip() == "10000"
+    assert too_few.returncode != 0
+    assert "LIST_ROWS_COUNTED is 30; lists must count at least 1,000 rows." in too_few.stderr
+
+
 def test_an_unknown_environment_name_is_refused():
     result = run_python("import django; django.setup()", DJANGO_ENV="staging")
 
