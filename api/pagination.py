@@ -1,4 +1,7 @@
-"""The API's pages: DRF's page numbers, with the count of msl_crm/listing.py."""
+"""The API's pages: DRF's page numbers, counted as the list pages count (LIST_ROWS_COUNTED in
+the settings says why)."""
+
+import math
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
@@ -7,18 +10,25 @@ from rest_framework.response import Response
 
 from msl_crm.listing import CountedPaginator
 
+# A larger page number is no page: its OFFSET could overflow the database's 64-bit integers
+# (2**53 pages of up to 1,000 rows stay below 2**63).
+LAST_PAGE_NUMBER = 2**53
+
 
 class _PageKnowingWhatFollows(Page):
-    def __init__(self, object_list, number, paginator, *, more: bool):
+    """A page that learnt whether another follows from the extra row it read, not from a
+    count of every row."""
+
+    def __init__(self, object_list, number, paginator, *, has_more_rows: bool):
         super().__init__(object_list, number, paginator)
-        self.more = more
+        self.has_more_rows = has_more_rows
 
     def has_next(self) -> bool:
-        return self.more
+        return self.has_more_rows
 
 
 class OpenEndedPaginator(CountedPaginator):
-    """Counts as the pages do, but pages on past what it counted: a client that follows
+    """Counts as the list pages do, but pages on past what it counted: a client that follows
     `next` to the end (a nightly export) must get every row, not the first 10,000. Each
     page reads one row more than it shows to know whether another follows."""
 
@@ -27,8 +37,8 @@ class OpenEndedPaginator(CountedPaginator):
             number = int(number)
         except (TypeError, ValueError):
             raise PageNotAnInteger("That page number is not an integer") from None
-        if number < 1:
-            raise EmptyPage("That page number is less than 1")
+        if not 1 <= number <= LAST_PAGE_NUMBER:
+            raise EmptyPage("That page contains no results")
         return number
 
     def page(self, number) -> Page:
@@ -38,23 +48,32 @@ class OpenEndedPaginator(CountedPaginator):
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
         return _PageKnowingWhatFollows(
-            rows[: self.per_page], number, self, more=len(rows) > self.per_page
+            rows[: self.per_page], number, self, has_more_rows=len(rows) > self.per_page
         )
+
+    def last_page_number(self) -> int:
+        return max(1, math.ceil(self.object_list.count() / self.per_page))
 
 
 class CountedPagination(PageNumberPagination):
-    """`count` stops at LIST_ROWS_COUNTED, and `count_exact` says whether it stopped: a
-    COUNT over all 500,000 interactions compliance may read took 23 ms of every page and
-    grew with each year of history."""
+    """`count` is null when there are more rows than LIST_ROWS_COUNTED: a client that
+    works out its pages from the count then fails at once, rather than stopping at the
+    10,000th row without a word. `next` goes on to the last row."""
 
     django_paginator_class = OpenEndedPaginator
+
+    def get_page_number(self, request, paginator):
+        number = request.query_params.get(self.page_query_param) or 1
+        if number in self.last_page_strings:
+            # Asked for by name, the last page is worth counting every row once.
+            return paginator.last_page_number()
+        return number
 
     def get_paginated_response(self, data):
         paginator = self.page.paginator
         return Response(
             {
-                "count": paginator.count,
-                "count_exact": not paginator.capped,
+                "count": None if paginator.capped else paginator.count,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
                 "results": data,
@@ -63,14 +82,9 @@ class CountedPagination(PageNumberPagination):
 
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
-        properties = response["properties"]
-        properties["count"]["description"] = (
-            f"How many results there are, counted up to {settings.LIST_ROWS_COUNTED:,}."
+        response["properties"]["count"].update(
+            nullable=True,
+            description=f"How many results there are; null when there are more than "
+            f"{settings.LIST_ROWS_COUNTED:,} (follow `next` to read them all).",
         )
-        properties["count_exact"] = {
-            "type": "boolean",
-            "description": "False when there are more results than `count`: follow `next` "
-            "to read them all.",
-        }
-        response["required"] = [*response["required"], "count_exact"]
         return response
