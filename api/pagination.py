@@ -10,10 +10,6 @@ from rest_framework.response import Response
 
 from msl_crm.listing import CountedPaginator
 
-# A larger page number is no page: its OFFSET could overflow the database's 64-bit integers
-# (2**53 pages of up to 1,000 rows stay below 2**63).
-LAST_PAGE_NUMBER = 2**53
-
 
 class _PageKnowingWhatFollows(Page):
     """A page that learnt whether another follows from the extra row it read, not from a
@@ -37,7 +33,8 @@ class OpenEndedPaginator(CountedPaginator):
             number = int(number)
         except (TypeError, ValueError):
             raise PageNotAnInteger("That page number is not an integer") from None
-        if not 1 <= number <= LAST_PAGE_NUMBER:
+        # Past the largest OFFSET the database's 64-bit integers hold, a number is no page.
+        if not 1 <= number <= (2**63 - 1) // self.per_page:
             raise EmptyPage("That page contains no results")
         return number
 
@@ -52,7 +49,10 @@ class OpenEndedPaginator(CountedPaginator):
         )
 
     def last_page_number(self) -> int:
-        return max(1, math.ceil(self.object_list.count() / self.per_page))
+        rows = self.object_list.count()
+        # The response's count comes from this reading rather than a second one.
+        self._rows_up_to_one_past_the_limit = min(rows, settings.LIST_ROWS_COUNTED + 1)
+        return max(1, math.ceil(rows / self.per_page))
 
 
 class CountedPagination(PageNumberPagination):

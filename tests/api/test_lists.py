@@ -106,6 +106,22 @@ def test_the_last_page_by_name_is_the_last_row_past_what_is_counted(msl, world, 
     assert last["previous"].endswith("?page=2")
 
 
+def test_the_last_page_of_an_empty_list_is_an_empty_page(msl, world, counted):
+    body = token_client(msl).get("/api/v1/kols/?search=nobody-matches&page=last").json()
+
+    assert body == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+def test_the_last_page_by_name_is_counted_once(msl, world, counted):
+    KOLFactory.create_batch(59, territory=world["boston"])
+
+    with CaptureQueriesContext(connection) as queries:
+        last = token_client(msl).get("/api/v1/kols/?page=last").json()
+
+    assert last["count"] is None
+    assert len([query for query in queries if query["sql"].startswith("SELECT COUNT(*)")]) == 1
+
+
 @pytest.mark.parametrize("page", ["0", "-1", "abc", "99999999999999999999"])
 def test_a_page_number_that_is_no_page_is_not_found(msl, world, counted, page):
     assert token_client(msl).get(f"/api/v1/kols/?page={page}").status_code == 404
