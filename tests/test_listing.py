@@ -89,3 +89,18 @@ def test_a_thousand_rows_and_more_are_counted_with_a_separator(client, msl, sett
     client.force_login(msl)
 
     assert "More than 1,000 interactions" in client.get("/interactions/").content.decode()
+
+
+def test_a_list_past_what_is_counted_costs_no_more_queries(
+    client, msl, counted, django_assert_max_num_queries
+):
+    InteractionFactory.create_batch(3, owner=msl)
+    client.force_login(msl)
+    with CaptureQueriesContext(connection) as short:
+        client.get("/interactions/")
+    InteractionFactory.create_batch(COUNTED + 5, owner=msl)
+
+    with django_assert_max_num_queries(len(short)):
+        capped = client.get("/interactions/?page=9").content.decode()
+
+    assert "Page 2 of more than 2" in capped

@@ -242,3 +242,20 @@ def test_a_list_costs_the_same_for_5_and_40_rows(
         response = api.get(url)
 
     assert response.json()["count"] >= 40
+
+
+@pytest.mark.parametrize("url", LIST_BUILDERS)
+def test_a_list_past_what_is_counted_costs_no_more_queries(
+    django_assert_max_num_queries, msl, world, url, settings
+):
+    settings.LIST_ROWS_COUNTED = 20
+    world = {**world, "msl": msl, "area": TherapeuticAreaFactory()}
+    api = token_client(msl)
+    LIST_BUILDERS[url](world, 5)
+    few = _count(api, url)
+
+    LIST_BUILDERS[url](world, 35)
+    with django_assert_max_num_queries(few):
+        response = api.get(url)
+
+    assert response.json()["count"] is None
