@@ -20,3 +20,16 @@ def test_the_layout_page_is_the_frame_alone(client, msl):
     assert 'href="/today/"' in page  # the navigation
     # The floor's one query of its own is the only difference.
     assert len(layout_reads) == len(floor_reads) - 1
+
+
+def test_the_timing_header_says_how_long_the_page_waited_on_the_database(client, msl, settings):
+    settings.MIDDLEWARE = ["msl_crm.timing.ServerTimingMiddleware", *settings.MIDDLEWARE]
+    client.force_login(msl)
+
+    response = client.get("/today/")
+
+    timing = dict(part.strip().split(";", 1) for part in response["Server-Timing"].split(","))
+    page_ms = float(timing["app"].removeprefix("dur="))
+    database_ms = float(timing["db"].split(";")[0].removeprefix("dur="))
+    assert 0 < database_ms < page_ms
+    assert timing["db"].endswith(f'desc="{response["X-Query-Count"]} queries"')

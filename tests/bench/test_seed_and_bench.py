@@ -148,6 +148,13 @@ def test_the_bench_measures_every_page_with_its_queries(bench_data, settings, tm
     for row in read.values():
         assert row["built_p95_ms"] > 0
         assert row["queries_from_cache"] < row["queries"]
+    # The database's share of each page built afresh (or of the POST): never more than
+    # the page, as every request's wait on the database is part of its time.
+    for row in pages.values():
+        page_p95 = row.get("built_p95_ms", row["p95_ms"])
+        assert 0 < row["database_p95_ms"] <= page_p95
+        ratio = row["database_p95_ms"] / row["floor_p95_ms"]
+        assert row["database_p95_vs_floor"] == pytest.approx(ratio, abs=0.01)
     # The layout page is never kept: served and built alike, it is the frame's cost.
     assert pages["layout, nothing of its own"]["cache"] == ["none"]
     assert pages["log an interaction (POST)"]["cache"] == ["none"]
@@ -158,6 +165,7 @@ def test_the_bench_measures_every_page_with_its_queries(bench_data, settings, tm
     assert json.loads(json_path.read_text())["machine"] == "test"
     assert "| /today/ | msl |" in md_path.read_text()
     assert "| hit |" in md_path.read_text()
+    assert "| database p95 ms | x floor |" in md_path.read_text()
 
 
 def test_every_page_is_warmed_in_turn_before_any_is_measured(bench_data, settings):
