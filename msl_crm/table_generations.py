@@ -7,9 +7,9 @@ they still hold: whole pages (msl_crm/page_cache.py) and the compliance configur
 (`cached_while_unchanged`).
 
 A schema change (a migration), or a write to a table this module cannot name, starts a new
-epoch, which every cached thing depends on. Writes from outside Django (psql, psycopg's
-copy()) and writes committed while Redis was down renew nothing: the caches' lifetimes bound
-them."""
+epoch, which every cached thing depends on. Writes from outside Django (psql, or psycopg's
+copy() unless its caller says so with `note_written`) and writes committed while Redis was
+down renew nothing: the caches' lifetimes bound them."""
 
 import logging
 import re
@@ -86,7 +86,17 @@ def watch_statements(execute, sql, params, many, context):
     if schema or not tables:
         # A schema change, or a write to no table this module can name: everything cached.
         tables.add(EPOCH)
-    connection = context["connection"]
+    _written(context["connection"], tables)
+    return result
+
+
+def note_written(*models) -> None:
+    """For rows no statement shows being written (psycopg's COPY): the models' tables are
+    renewed as a statement's write would renew them."""
+    _written(connections[DEFAULT_DB_ALIAS], {model._meta.db_table for model in models})
+
+
+def _written(connection, tables: set[str]) -> None:
     if connection.in_atomic_block or not connection.get_autocommit():
         # Other connections see these rows at the commit, which renews the tables. This
         # one sees them now: its next page renews them first (`renew_unseen_writes`).
@@ -94,7 +104,6 @@ def watch_statements(execute, sql, params, many, context):
         connection.__dict__.setdefault("_generations_unseen", set()).update(tables)
     else:
         _new_generations(tables)
-    return result
 
 
 def _tables_named(sql: str) -> frozenset[str]:

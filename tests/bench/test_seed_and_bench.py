@@ -22,7 +22,9 @@ from interactions.models import (
     OwnLastMeeting,
 )
 from kols.models import KOL, Institution
+from msl_crm.table_generations import current_generations, renew_unseen_writes
 from reports.models import InsightRollup
+from tests.factories import FollowUpFactory, InsightFactory, InteractionFactory
 
 pytestmark = pytest.mark.django_db
 SCALE = 0.002
@@ -97,6 +99,45 @@ def test_the_same_seed_makes_the_same_data(db):
         Insight.objects.values("topic__name").annotate(n=Count("pk")).order_by("topic__name")
     )
     assert first == again
+
+
+def test_rows_made_after_the_generator_take_new_keys(bench_data):
+    """On PostgreSQL the generator writes by COPY with keys it took from each table's
+    sequence: the application's own rows must not meet them."""
+    msl = User.objects.get(username="bench-msl-000")
+    kol = KOL.objects.filter(territory__assignees=msl).first()
+    generated = {
+        model: model.objects.order_by("-pk").values_list("pk", flat=True).first()
+        for model in (Interaction, Insight, FollowUp)
+    }
+
+    interaction = InteractionFactory(owner=msl, kols=[kol])
+    insight = InsightFactory(interaction=interaction, kol=kol, author=msl)
+    follow_up = FollowUpFactory(owner=msl, interaction=interaction, kol=kol)
+
+    assert interaction.pk > generated[Interaction]
+    assert insight.pk > generated[Insight]
+    assert follow_up.pk > generated[FollowUp]
+    assert interaction.kols.get() == kol
+
+
+def test_the_generated_rows_renew_their_tables_for_the_page_cache(db, capsys):
+    """Rows COPY writes pass by no statement the page cache watches: kept pages that read
+    those tables must still be thrown away."""
+    before = current_generations()
+
+    call_command("seed_bench", "--scale", str(SCALE))
+    renew_unseen_writes()  # as the next page of this connection would
+
+    after = current_generations()
+    tables = {
+        "interactions_interaction",
+        "interactions_interaction_kols",
+        "interactions_insight",
+        "interactions_followup",
+        "inquiries_medicalinquiry",
+    }
+    assert {table for table in tables if after[table] == before[table]} == set()
 
 
 def test_seeding_twice_is_refused(bench_data):
