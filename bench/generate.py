@@ -493,8 +493,10 @@ def _insert(model, objects: list, *, with_keys: bool = False) -> list:
 
     On PostgreSQL by COPY: Django's bulk INSERT spent about 60 % of the seed building its
     statements and adapting each value (profiled at scale 0.1), where COPY takes the rows
-    as they are. The values go as the objects hold them, which the plain fields of these
-    models allow; a field that needs converting would make COPY fail, not store it wrong.
+    as they are. The values go as the objects hold them, without Django's conversion to
+    database values: right for these models' fields (text, numbers, dates, aware
+    datetimes, keys, bytes), wrong for one that converts (a naive datetime, an encrypted
+    field), which would need `get_db_prep_save` first.
     """
     if connection.vendor != "postgresql":
         return model.objects.bulk_create(objects, batch_size=BATCH)

@@ -92,7 +92,9 @@ def watch_statements(execute, sql, params, many, context):
 
 def note_written(*models) -> None:
     """For rows no statement shows being written (psycopg's COPY): the models' tables are
-    renewed as a statement's write would renew them."""
+    renewed as a statement's write would renew them, and a page that wrote is not kept."""
+    if (reading := _reading.get()) is not None:
+        reading.wrote = True
     _written(connections[DEFAULT_DB_ALIAS], {model._meta.db_table for model in models})
 
 

@@ -21,8 +21,9 @@ class ServerTimingMiddleware:
             nonlocal queries, in_database
             queries += 1
             # On PostgreSQL the statement is planned, run and its rows received before
-            # execute returns: what the page would cost with no Python of its own. (SQLite
-            # computes rows as they are fetched, after this: there it is a lower bound.)
+            # execute returns: what the page would cost with no Python of its own. Not
+            # counted: rows fetched after it, from a server-side cursor (Django's choices
+            # of a model select) or from SQLite, which computes rows as they are fetched.
             began = time.perf_counter()
             try:
                 return execute(sql, params, many, context)

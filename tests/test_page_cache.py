@@ -19,6 +19,7 @@ from compliance.models import FirewallRule
 from interactions.models import Interaction
 from kols.models import KOL
 from msl_crm import page_cache
+from msl_crm.table_generations import Reading, note_written, recording
 from tests.factories import (
     FollowUpFactory,
     InteractionFactory,
@@ -119,6 +120,16 @@ def test_raw_sql_shows_at_once(client, msl, kol, meeting):
         cursor.execute("UPDATE kols_kol SET first_name = %s WHERE id = %s", ["Anabel", kol.pk])
 
     assert "Anabel Alvarez" in tables_read(client, "/interactions/")[1]
+
+
+def test_rows_no_statement_shows_keep_the_page_that_wrote_them_from_being_kept():
+    """psycopg's COPY, as the bench generator uses it, says so with `note_written`."""
+    reading = Reading(generations={})
+
+    with recording(reading):
+        note_written(KOL)
+
+    assert reading.wrote
 
 
 @pytest.mark.parametrize(
