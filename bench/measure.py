@@ -47,14 +47,8 @@ class Figure:
     statuses: set[int] = field(default_factory=set)
     outcomes: set[str] = field(default_factory=set)
 
-    def p(self, quantile: float, samples: list[float] | None = None) -> float:
-        ordered = sorted(self.samples_ms if samples is None else samples)
-        if len(ordered) == 1:
-            return ordered[0]
-        index = quantile * (len(ordered) - 1)
-        low = int(index)
-        high = min(low + 1, len(ordered) - 1)
-        return ordered[low] + (ordered[high] - ordered[low]) * (index - low)
+    def p(self, quantile: float) -> float:
+        return _quantile(self.samples_ms, quantile)
 
     def summary(self, floor: "Figure | None", built: "Figure | None" = None) -> dict:
         """`self` as the page is served; `built`, where the page cache could serve it,
@@ -78,7 +72,7 @@ class Figure:
         # the least the page's p95 could be with no Python of its own.
         database = built if built is not None else self
         if database.database_ms:
-            database_p95 = database.p(0.95, database.database_ms)
+            database_p95 = _quantile(database.database_ms, 0.95)
             row["database_p95_ms"] = round(database_p95, 2)
             row["database_p95_vs_floor"] = round(database_p95 / floor_p95, 2)
         if built is not None:
@@ -93,6 +87,16 @@ class Figure:
                 }
             )
         return row
+
+
+def _quantile(samples: list[float], quantile: float) -> float:
+    ordered = sorted(samples)
+    if len(ordered) == 1:
+        return ordered[0]
+    index = quantile * (len(ordered) - 1)
+    low = int(index)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (index - low)
 
 
 def _most(queries: set[int]) -> int | None:
